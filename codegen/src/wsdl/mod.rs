@@ -1,0 +1,1 @@
+//! WSDL 1.1 model (placeholder).

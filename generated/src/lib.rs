@@ -1,0 +1,1 @@
+//! Placeholder: `tandvard-codegen generate` writes this crate.
