@@ -3,5 +3,50 @@
 //! The pipeline has one module per stage:
 //! - [`wsdl`]: our own WSDL 1.1 model on roxmltree (definitions, imports, messages, port types,
 //!   SOAP 1.1/1.2 bindings, services, inline schemas).
+//! - [`schema`]: XSD loading through xsd-parser's parser and interpreter, with an offline
+//!   resolver and a source index (file and line of every declaration).
+//! - [`model`]: the contract model both the renderer and the diff work from.
 
+pub mod model;
+pub mod schema;
 pub mod wsdl;
+pub mod input;
+
+pub use input::{LoadedContracts, load_contracts};
+
+use std::path::Path;
+
+/// Every error the generator reports. Each message names the file and line (or the element
+/// path) and what was expected.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A WSDL document is malformed or inconsistent.
+    #[error(transparent)]
+    Wsdl(#[from] wsdl::WsdlError),
+    /// A schema is malformed, missing or inconsistent.
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaError),
+    /// The input paths are wrong.
+    #[error("{0}")]
+    Input(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Generated code could not be rendered (a bug: please report it with the contracts).
+    #[error("internal error while rendering: {0}")]
+    Render(String),
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            path: schema::display_path(path),
+            source,
+        }
+    }
+}
