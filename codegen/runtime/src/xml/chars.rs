@@ -1,0 +1,253 @@
+//! Low-level helpers: attribute tokenizing, entity and character references, escaping.
+
+use std::borrow::Cow;
+
+use crate::error::ErrorKind;
+
+/// `http://www.w3.org/XML/1998/namespace`, bound to the predeclared `xml` prefix.
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// `http://www.w3.org/2000/xmlns/`, the namespace of `xmlns` declarations (never bindable).
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+/// `http://www.w3.org/2001/XMLSchema-instance` (`xsi:nil`, `xsi:type`).
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+#[inline]
+pub(crate) fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+#[inline]
+pub(crate) fn all_ws(b: &[u8]) -> bool {
+    b.iter().all(|&c| is_ws(c))
+}
+
+/// One attribute as written in a start tag.
+#[derive(Clone, Copy)]
+pub(crate) struct RawAttr<'i> {
+    pub qname: &'i [u8],
+    pub value: &'i [u8],
+}
+
+/// Tokenizes the attribute part of a start tag (everything after the element name).
+/// Does not allocate; yields `Err(offset_in_slice, message)` once on malformed input.
+pub(crate) struct RawAttrs<'i> {
+    b: &'i [u8],
+    i: usize,
+}
+
+impl<'i> RawAttrs<'i> {
+    pub(crate) fn new(b: &'i [u8]) -> Self {
+        RawAttrs { b, i: 0 }
+    }
+
+    fn fail(
+        &mut self,
+        at: usize,
+        msg: &'static str,
+    ) -> Option<Result<RawAttr<'i>, (usize, &'static str)>> {
+        self.i = self.b.len();
+        Some(Err((at, msg)))
+    }
+}
+
+impl<'i> Iterator for RawAttrs<'i> {
+    type Item = Result<RawAttr<'i>, (usize, &'static str)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let b = self.b;
+        let mut i = self.i;
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() {
+            self.i = i;
+            return None;
+        }
+        let name_start = i;
+        while i < b.len() && !is_ws(b[i]) && b[i] != b'=' {
+            if matches!(b[i], b'"' | b'\'' | b'<' | b'>' | b'/') {
+                return self.fail(i, "malformed attribute name");
+            }
+            i += 1;
+        }
+        if i == name_start {
+            return self.fail(i, "attribute without a name");
+        }
+        let qname = &b[name_start..i];
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            return self.fail(i, "attribute without a value (expected '=')");
+        }
+        i += 1;
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        let Some(&quote) = b.get(i) else {
+            return self.fail(i, "attribute without a value");
+        };
+        if quote != b'"' && quote != b'\'' {
+            return self.fail(i, "attribute value must be quoted");
+        }
+        let v_start = i + 1;
+        let Some(len) = b[v_start..].iter().position(|&c| c == quote) else {
+            return self.fail(i, "unterminated attribute value");
+        };
+        let value = &b[v_start..v_start + len];
+        if value.contains(&b'<') {
+            return self.fail(v_start, "'<' is not allowed in attribute values");
+        }
+        i = v_start + len + 1;
+        if i < b.len() && !is_ws(b[i]) {
+            return self.fail(i, "expected whitespace between attributes");
+        }
+        self.i = i;
+        Some(Ok(RawAttr { qname, value }))
+    }
+}
+
+/// Whether `c` is allowed in XML 1.0 documents.
+#[inline]
+pub(crate) fn is_xml_char(c: u32) -> bool {
+    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+/// Resolves the name of an entity or character reference (`amp`, `#38`, `#x26`).
+pub(crate) fn resolve_reference(name: &[u8]) -> Result<char, ErrorKind> {
+    match name {
+        b"lt" => Ok('<'),
+        b"gt" => Ok('>'),
+        b"amp" => Ok('&'),
+        b"apos" => Ok('\''),
+        b"quot" => Ok('"'),
+        [b'#', rest @ ..] => {
+            let bad = || ErrorKind::InvalidCharRef(String::from_utf8_lossy(name).into_owned());
+            let (digits, radix) = match rest {
+                [b'x', hex @ ..] => (hex, 16),
+                dec => (dec, 10),
+            };
+            if digits.is_empty() || digits.len() > 8 {
+                return Err(bad());
+            }
+            let mut v: u32 = 0;
+            for &d in digits {
+                let x = (d as char).to_digit(radix).ok_or_else(bad)?;
+                v = v * radix + x;
+            }
+            if !is_xml_char(v) {
+                return Err(bad());
+            }
+            char::from_u32(v).ok_or_else(bad)
+        }
+        _ => Err(ErrorKind::UnknownEntity(
+            String::from_utf8_lossy(name).into_owned(),
+        )),
+    }
+}
+
+/// Decodes an attribute value: references are expanded and literal tab, line feed and
+/// carriage return become spaces (XML attribute-value normalisation for CDATA attributes).
+/// Plain values are borrowed.
+pub(crate) fn attr_value(raw: &[u8]) -> Result<Cow<'_, str>, ErrorKind> {
+    let s = std::str::from_utf8(raw)
+        .map_err(|_| ErrorKind::Encoding("attribute value is not valid UTF-8".into()))?;
+    if !raw
+        .iter()
+        .any(|&b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
+        return Ok(Cow::Borrowed(s));
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(p) = rest.find(['&', '\t', '\n', '\r']) {
+        out.push_str(&rest[..p]);
+        let c = rest.as_bytes()[p];
+        rest = &rest[p + 1..];
+        match c {
+            b'&' => {
+                let Some(end) = rest.find(';') else {
+                    return Err(ErrorKind::Syntax(
+                        "'&' without a terminating ';' in attribute value".into(),
+                    ));
+                };
+                out.push(resolve_reference(&rest.as_bytes()[..end])?);
+                rest = &rest[end + 1..];
+            }
+            b'\r' => {
+                out.push(' ');
+                if let Some(r) = rest.strip_prefix('\n') {
+                    rest = r;
+                }
+            }
+            _ => out.push(' '),
+        }
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+/// Splits `prefix:local`; `None` when malformed (empty part or several colons).
+#[inline]
+pub(crate) fn split_qname(q: &[u8]) -> Option<(&[u8], &[u8])> {
+    match q.iter().position(|&b| b == b':') {
+        None => (!q.is_empty()).then_some((&q[..0], q)),
+        Some(p) => {
+            let (prefix, local) = (&q[..p], &q[p + 1..]);
+            (!prefix.is_empty() && !local.is_empty() && !local.contains(&b':'))
+                .then_some((prefix, local))
+        }
+    }
+}
+
+/// Appends `s` escaped for element content (`&`, `<`, `>`, and `\r` as `&#13;`).
+pub(crate) fn escape_text(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
+/// Appends `s` escaped for a double-quoted attribute value (also tab, line feed and
+/// carriage return as character references, so they survive attribute normalisation).
+pub(crate) fn escape_attr(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\t' => "&#9;",
+            b'\n' => "&#10;",
+            b'\r' => "&#13;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
+}
+
+#[inline]
+pub(crate) fn needs_text_escape(b: &[u8]) -> Option<usize> {
+    b.iter()
+        .position(|&c| matches!(c, b'&' | b'<' | b'>' | b'\r'))
+}
+
+#[inline]
+pub(crate) fn needs_attr_escape(b: &[u8]) -> Option<usize> {
+    b.iter()
+        .position(|&c| matches!(c, b'&' | b'<' | b'>' | b'"' | b'\t' | b'\n' | b'\r'))
+}

@@ -1,0 +1,1504 @@
+//! The document reader used by generated code.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use quick_xml::events::{BytesStart, Event};
+
+use super::any::AnyElement;
+use super::chars::{
+    RawAttrs, XML_NS, XMLNS_NS, XSI_NS, all_ws, attr_value, resolve_reference, split_qname,
+};
+use crate::error::{Error, ErrorKind, ValueError, quote};
+use crate::value::SimpleValue;
+
+/// Identifies a namespace URI within one document (interned by the [`Reader`]).
+/// `NsId::NONE` is "no namespace"; ids stay valid for the whole document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NsId(u32);
+
+impl NsId {
+    /// No namespace.
+    pub const NONE: NsId = NsId(0);
+    /// The `xml` namespace (`http://www.w3.org/XML/1998/namespace`).
+    pub const XML: NsId = NsId(1);
+
+    /// The id as a number (an index into the reader's intern table).
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
+/// What to do with elements that the content model does not expect.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownElements {
+    /// Unexpected elements are errors (the default).
+    #[default]
+    Reject,
+    /// Lenient: unexpected elements are skipped. `req`, `opt` and `rep` skip non-matching
+    /// elements when the expected element occurs later among the siblings, and `end`
+    /// skips whatever remains. This accepts documents that an XSD validator would
+    /// reject, and can mis-assign elements in repeated groups; use it for forward
+    /// compatibility with peers that add elements, not for validation.
+    Skip,
+}
+
+/// Limits and policies for reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Maximum element nesting depth (default 128). Generated readers recurse once per
+    /// level, so this also bounds their stack use.
+    pub max_depth: usize,
+    /// Maximum input size in bytes (default 64 MiB), checked before parsing.
+    pub max_size: usize,
+    /// Strict or lenient handling of unexpected elements (default strict).
+    pub unknown_elements: UnknownElements,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_depth: 128,
+            max_size: 64 * 1024 * 1024,
+            unknown_elements: UnknownElements::Reject,
+        }
+    }
+}
+
+/// Limit on namespace declarations in scope at once (guards the linear prefix lookup).
+const MAX_BINDINGS: usize = 4096;
+/// Intern-table size above which a hash index is used instead of a linear search.
+const LINEAR_INTERN: usize = 32;
+
+/// One element start tag: its resolved name, the raw tag, and where it is.
+///
+/// Holding a `Start` does not borrow the [`Reader`], so generated code keeps a lookahead
+/// `Option<Start<'i>>` while calling reader methods. A `Start` returned by the reader is
+/// "open": it must be consumed exactly once (by `T::read`, [`Reader::first_child`] and its
+/// children, [`Reader::text`], [`Reader::skip`], [`Reader::capture`] ...).
+#[derive(Clone, Debug)]
+pub struct Start<'i> {
+    /// Namespace of the element.
+    pub ns: NsId,
+    /// Local name of the element.
+    pub local: &'i [u8],
+    /// The raw start tag (name and attributes, borrowed from the input).
+    pub raw: BytesStart<'i>,
+    /// Whether the tag is self-closing (`<a/>`).
+    pub empty: bool,
+    /// Byte offset of the `<` of the tag.
+    pub pos: u64,
+}
+
+impl<'i> Start<'i> {
+    /// The qualified name as written (`prefix:local` or `local`).
+    pub fn qname(&self) -> &[u8] {
+        self.raw.name().into_inner()
+    }
+
+    /// The local name as text (lossy for invalid UTF-8).
+    pub fn local_name(&self) -> Cow<'i, str> {
+        String::from_utf8_lossy(self.local)
+    }
+}
+
+/// One attribute of a start tag (namespace declarations excluded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attr<'i> {
+    /// Namespace of the attribute (unprefixed attributes have no namespace).
+    pub ns: NsId,
+    /// Local name.
+    pub local: &'i [u8],
+    /// Qualified name as written.
+    pub qname: &'i [u8],
+    /// The value, with references expanded and whitespace normalised (borrowed when plain).
+    pub value: Cow<'i, str>,
+    /// Byte offset of the attribute name.
+    pub pos: u64,
+}
+
+/// Wildcard namespace constraint of `xs:any`.
+#[derive(Clone, Copy, Debug)]
+pub enum AnyNs<'a> {
+    /// `##any`: any element.
+    Any,
+    /// `##other`: any namespace except the listed (target) namespace(s) and except
+    /// "no namespace".
+    Other(&'a [&'a str]),
+    /// An explicit list of namespace URIs; `""` stands for `##local` (no namespace).
+    List(&'a [&'a str]),
+}
+
+/// Reads a value from an element. Generated code implements this for complex types;
+/// simple types get it through the blanket implementation for [`SimpleValue`].
+///
+/// ```
+/// use tandvard_runtime::{Error, Reader, Start, XmlRead};
+/// struct Line { amount: tandvard_runtime::Decimal, note: Option<String> }
+/// const NS: &str = "urn:x";
+/// impl XmlRead for Line {
+///     fn read<'i>(r: &mut Reader<'i>, start: Start<'i>) -> Result<Self, Error> {
+///         let mut next = r.first_child(&start)?;
+///         let amount = r.req(&mut next, NS, b"amount")?;
+///         let note = r.opt(&mut next, NS, b"note")?;
+///         r.end(next)?;
+///         Ok(Line { amount, note })
+///     }
+/// }
+/// ```
+pub trait XmlRead: Sized {
+    /// Reads the element that `start` opened, consuming it up to and including its end tag.
+    fn read<'i>(r: &mut Reader<'i>, start: Start<'i>) -> Result<Self, Error>;
+}
+
+impl<T: SimpleValue> XmlRead for T {
+    #[inline]
+    fn read<'i>(r: &mut Reader<'i>, start: Start<'i>) -> Result<Self, Error> {
+        r.value(start)
+    }
+}
+
+/// An element that may be `xsi:nil="true"` (`nillable="true"` in the schema).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nillable<T> {
+    /// The element was present with `xsi:nil="true"` and no content.
+    Nil,
+    /// The element had a value.
+    Value(T),
+}
+
+impl<T> Nillable<T> {
+    /// The value, if not nil.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Nillable::Nil => None,
+            Nillable::Value(v) => Some(v),
+        }
+    }
+    /// Converts into an `Option` (nil becomes `None`).
+    pub fn into_option(self) -> Option<T> {
+        match self {
+            Nillable::Nil => None,
+            Nillable::Value(v) => Some(v),
+        }
+    }
+    /// Whether this is nil.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Nillable::Nil)
+    }
+}
+
+impl<T> From<T> for Nillable<T> {
+    fn from(v: T) -> Self {
+        Nillable::Value(v)
+    }
+}
+
+impl<T: XmlRead> XmlRead for Nillable<T> {
+    fn read<'i>(r: &mut Reader<'i>, start: Start<'i>) -> Result<Self, Error> {
+        if r.is_nil(&start)? {
+            r.expect_empty(start)?;
+            Ok(Nillable::Nil)
+        } else {
+            T::read(r, start).map(Nillable::Value)
+        }
+    }
+}
+
+/// The root element of a document type: its name and the namespace declarations to put
+/// on it when writing.
+pub trait RootElement {
+    /// Namespace URI of the root element (`""` for none).
+    const NAMESPACE: &'static str;
+    /// Local name of the root element.
+    const LOCAL_NAME: &'static str;
+    /// Qualified name written for the root element, e.g. `tns:Invoice`.
+    const PREFIXED_NAME: &'static str;
+    /// `(prefix, uri)` declarations written on the root element (`""` prefix = default).
+    const NAMESPACES: &'static [(&'static str, &'static str)];
+}
+
+/// Reads a whole document whose root is `T` (default [`ReadOptions`]).
+pub fn from_xml<T: XmlRead + RootElement>(input: &[u8]) -> Result<T, Error> {
+    from_xml_with(input, &ReadOptions::default())
+}
+
+/// Reads a whole document whose root is `T`.
+pub fn from_xml_with<T: XmlRead + RootElement>(
+    input: &[u8],
+    options: &ReadOptions,
+) -> Result<T, Error> {
+    let mut r = Reader::with_options(input, *options)?;
+    let root = r.root()?;
+    if !r.is(&root, T::NAMESPACE, T::LOCAL_NAME.as_bytes()) {
+        let found = r.describe(&root);
+        return Err(r.error_at(
+            root.pos,
+            ErrorKind::WrongRoot {
+                expected: clark(T::NAMESPACE, T::LOCAL_NAME.as_bytes()),
+                found,
+            },
+        ));
+    }
+    let v = T::read(&mut r, root)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// `{uri}local`, or `local` without namespace.
+pub(crate) fn clark(ns: &str, local: &[u8]) -> String {
+    let local = String::from_utf8_lossy(local);
+    if ns.is_empty() {
+        local.into_owned()
+    } else {
+        format!("{{{ns}}}{local}")
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Binding<'i> {
+    prefix: &'i [u8],
+    ns: NsId,
+}
+
+struct Frame<'i> {
+    qname: &'i [u8],
+    /// Qualified name of the most recent child (for sibling indexes).
+    last_child: &'i [u8],
+    /// `bindings.len()` before this element's own declarations.
+    ns_mark: u32,
+    /// 1-based index among consecutive same-named siblings.
+    index: u32,
+    /// How many consecutive children named `last_child` were seen.
+    child_run: u32,
+    /// Read as part of a repetition: show the index even when it is 1.
+    repeated: bool,
+}
+
+/// (namespace, local name, byte offset of its last occurrence).
+type SiblingName<'i> = (NsId, &'i [u8], u64);
+
+/// Names of the remaining children of one parent (lenient mode only).
+struct SkipMemo<'i> {
+    /// Index of the parent frame.
+    depth: usize,
+    names: Vec<SiblingName<'i>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Prolog,
+    Root,
+    Epilog,
+}
+
+/// Reads an XML document from a byte slice, with namespace resolution and error locations.
+///
+/// Built on quick-xml's non-namespace reader over borrowed input, so names and plain text
+/// are borrowed from the input. Namespace declarations are kept on a binding stack with a
+/// mark per open element; namespace URIs are interned into [`NsId`]s. Only the five
+/// predefined entities and character references are expanded; a DOCTYPE anywhere is an
+/// error, so no entity expansion attacks are possible. Nothing here recurses.
+pub struct Reader<'i> {
+    xml: quick_xml::Reader<&'i [u8]>,
+    input: &'i [u8],
+    bom: usize,
+    opts: ReadOptions,
+    frames: Vec<Frame<'i>>,
+    bindings: Vec<Binding<'i>>,
+    uris: Vec<Box<str>>,
+    uri_index: HashMap<Box<str>, NsId>,
+    memos: Vec<SkipMemo<'i>>,
+    /// The element most recently closed: (qname, index, repeated), for error messages.
+    last_closed: (&'i [u8], u32, bool),
+    phase: Phase,
+    seen_event: bool,
+}
+
+impl<'i> Reader<'i> {
+    /// A reader with default [`ReadOptions`].
+    pub fn new(input: &'i [u8]) -> Result<Self, Error> {
+        Self::with_options(input, ReadOptions::default())
+    }
+
+    /// A reader with the given options. Fails when the input exceeds `max_size` or is
+    /// not UTF-8 (UTF-16 byte order mark).
+    pub fn with_options(input: &'i [u8], options: ReadOptions) -> Result<Self, Error> {
+        if input.len() > options.max_size {
+            return Err(Error::new(
+                ErrorKind::SizeLimit {
+                    size: input.len(),
+                    max: options.max_size,
+                },
+                String::new(),
+                0,
+                1,
+                1,
+            ));
+        }
+        if input.starts_with(&[0xFE, 0xFF]) || input.starts_with(&[0xFF, 0xFE]) {
+            return Err(Error::new(
+                ErrorKind::Encoding("UTF-16 documents are not supported (only UTF-8)".into()),
+                String::new(),
+                0,
+                1,
+                1,
+            ));
+        }
+        let bom = if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        let mut xml = quick_xml::Reader::from_reader(input);
+        {
+            let c = xml.config_mut();
+            c.check_end_names = true;
+            c.check_comments = true;
+            c.expand_empty_elements = false;
+            c.trim_text(false);
+        }
+        Ok(Reader {
+            xml,
+            input,
+            bom,
+            opts: options,
+            frames: Vec::with_capacity(16),
+            bindings: Vec::with_capacity(16),
+            uris: vec!["".into(), XML_NS.into()],
+            uri_index: HashMap::new(),
+            memos: Vec::new(),
+            last_closed: (&[], 0, false),
+            phase: Phase::Prolog,
+            seen_event: false,
+        })
+    }
+
+    /// The options in effect.
+    pub fn options(&self) -> &ReadOptions {
+        &self.opts
+    }
+
+    /// The whole input.
+    pub fn input(&self) -> &'i [u8] {
+        self.input
+    }
+
+    /// Byte offset just after the last markup read.
+    pub fn position(&self) -> u64 {
+        self.here() as u64
+    }
+
+    /// Number of open elements.
+    pub fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Namespaces
+
+    /// Whether namespace `id` is `uri` (`""` = no namespace).
+    #[inline]
+    pub fn ns_is(&self, id: NsId, uri: &str) -> bool {
+        self.uris.get(id.0 as usize).is_some_and(|u| **u == *uri)
+    }
+
+    /// The URI of namespace `id` (`""` for no namespace or an unknown id).
+    pub fn ns_uri(&self, id: NsId) -> &str {
+        self.uris.get(id.0 as usize).map_or("", |u| u)
+    }
+
+    /// The id of `uri` if it occurred in the document so far.
+    pub fn ns_id(&self, uri: &str) -> Option<NsId> {
+        if self.uris.len() > LINEAR_INTERN {
+            return self.uri_index.get(uri).copied();
+        }
+        self.uris
+            .iter()
+            .position(|u| **u == *uri)
+            .map(|p| NsId(p as u32))
+    }
+
+    fn intern(&mut self, uri: &str) -> NsId {
+        if let Some(id) = self.ns_id(uri) {
+            return id;
+        }
+        let id = NsId(self.uris.len() as u32);
+        self.uris.push(uri.into());
+        if self.uris.len() > LINEAR_INTERN {
+            if self.uri_index.is_empty() {
+                for (i, u) in self.uris.iter().enumerate() {
+                    self.uri_index.insert(u.clone(), NsId(i as u32));
+                }
+            } else {
+                self.uri_index.insert(uri.into(), id);
+            }
+        }
+        id
+    }
+
+    /// Resolves a prefix among the first `upto` bindings (`b""` = default namespace).
+    #[inline]
+    fn lookup(&self, upto: usize, prefix: &[u8]) -> Option<NsId> {
+        if let Some(b) = self.bindings[..upto.min(self.bindings.len())]
+            .iter()
+            .rev()
+            .find(|b| b.prefix == prefix)
+        {
+            return Some(b.ns);
+        }
+        if prefix.is_empty() {
+            Some(NsId::NONE)
+        } else if prefix == b"xml" {
+            Some(NsId::XML)
+        } else {
+            None
+        }
+    }
+
+    /// Resolves a namespace prefix in the scope of the innermost open element (`b""` =
+    /// default namespace), e.g. for QName-valued content such as `xsi:type="p:T"`.
+    /// Call it while the element that carries the value is still open.
+    pub fn resolve_prefix(&self, prefix: &[u8]) -> Option<NsId> {
+        self.lookup(self.bindings.len(), prefix)
+    }
+
+    /// Resolves a QName-valued text (`p:local` or `local`) to (namespace, local name) in
+    /// the current scope; an unprefixed name takes the default namespace (XSD QName rule).
+    pub fn resolve_qname<'v>(&self, value: &'v str) -> Option<(NsId, &'v str)> {
+        let v = crate::value::whitespace::trim(value);
+        let (prefix, local) = split_qname(v.as_bytes())?;
+        let ns = self.resolve_prefix(prefix)?;
+        Some((ns, &v[v.len() - local.len()..]))
+    }
+
+    /// Whether `start` is the element `{ns}local`.
+    #[inline]
+    pub fn is(&self, start: &Start<'_>, ns: &str, local: &[u8]) -> bool {
+        start.local == local && self.ns_is(start.ns, ns)
+    }
+
+    /// `{uri}local` of an element, for messages.
+    pub fn describe(&self, start: &Start<'_>) -> String {
+        clark(self.ns_uri(start.ns), start.local)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Errors
+
+    fn here(&self) -> usize {
+        self.input.len().saturating_sub(self.xml.get_ref().len())
+    }
+
+    /// Offset of a slice borrowed from the input.
+    fn offset_of(&self, s: &[u8]) -> usize {
+        (s.as_ptr() as usize)
+            .wrapping_sub(self.input.as_ptr() as usize)
+            .min(self.input.len())
+    }
+
+    /// Re-borrows a slice of the input (from an event) with the input's lifetime.
+    fn reslice(&self, s: &[u8]) -> Result<&'i [u8], Error> {
+        let off = (s.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        match off.checked_add(s.len()) {
+            Some(end) if end <= self.input.len() => Ok(&self.input[off..end]),
+            _ => Err(self.error_at(
+                self.here() as u64,
+                ErrorKind::Other("internal error: event not borrowed from the input".into()),
+            )),
+        }
+    }
+
+    fn push_segment(out: &mut String, qname: &[u8], index: u32, repeated: bool) {
+        out.push('/');
+        out.push_str(&String::from_utf8_lossy(qname));
+        if repeated || index > 1 {
+            out.push('[');
+            crate::value::push_u64(out, u64::from(index));
+            out.push(']');
+        }
+    }
+
+    /// The path of open elements, e.g. `/env:Envelope/env:Body/tns:Claim/tns:line[2]`.
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        for f in &self.frames {
+            Self::push_segment(&mut out, f.qname, f.index, f.repeated);
+        }
+        out
+    }
+
+    /// The path including the element that was just closed (for "at end of" errors).
+    fn path_with_closed(&self) -> String {
+        let mut p = self.path();
+        let (q, i, r) = self.last_closed;
+        if !q.is_empty() {
+            Self::push_segment(&mut p, q, i, r);
+        }
+        p
+    }
+
+    /// An error at byte `position` with the current element path.
+    pub fn error_at(&self, position: u64, kind: ErrorKind) -> Error {
+        Error::at(self.input, position, self.path(), kind)
+    }
+
+    /// An error with a free-form message at the current element and position
+    /// (for checks in generated or hand-written code).
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        self.error_at(self.here() as u64, ErrorKind::Other(message.into()))
+    }
+
+    /// A value error located at element `start` (which must still be open).
+    pub fn value_error(&self, start: &Start<'_>, e: ValueError) -> Error {
+        self.error_at(start.pos, ErrorKind::Value(e))
+    }
+
+    fn xml_error(&self, e: quick_xml::Error) -> Error {
+        let pos = self.xml.error_position() + self.bom as u64;
+        let kind = match e {
+            quick_xml::Error::Encoding(_) => ErrorKind::Encoding(format!("{e}")),
+            other => ErrorKind::Syntax(other.to_string()),
+        };
+        self.error_at(pos.min(self.input.len() as u64), kind)
+    }
+
+    /// Builds an "expected one of ..." error for a choice or content model that did not
+    /// match `next` (`None` = the parent ended). `expected` lists names for the message.
+    pub fn unexpected(&self, next: Option<Start<'i>>, expected: &[&str]) -> Error {
+        let expected = match expected {
+            [one] => (*one).to_owned(),
+            many => format!("one of {}", many.join(", ")),
+        };
+        match next {
+            Some(s) => {
+                let found = self.describe(&s);
+                self.error_at(s.pos, ErrorKind::UnexpectedElement { found, expected })
+            }
+            None => {
+                let found = format!("end of {}", String::from_utf8_lossy(self.last_closed.0));
+                Error::at(
+                    self.input,
+                    self.here() as u64,
+                    self.path_with_closed(),
+                    ErrorKind::MissingElement { expected, found },
+                )
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Events
+
+    #[inline]
+    fn read_event(&mut self) -> Result<Event<'i>, Error> {
+        match self.xml.read_event() {
+            Ok(e) => Ok(e),
+            Err(e) => Err(self.xml_error(e)),
+        }
+    }
+
+    /// The DOCTYPE error, located at the `<!DOCTYPE` whose content is `content`.
+    fn doctype_error(&self, content: &[u8]) -> Error {
+        let off = self.offset_of(content);
+        let pos = self.input[..off]
+            .windows(2)
+            .rposition(|w| w == b"<!")
+            .unwrap_or(off);
+        self.error_at(pos as u64, ErrorKind::DocType)
+    }
+
+    fn eof_error(&self) -> Error {
+        let open = self
+            .frames
+            .last()
+            .map(|f| {
+                format!(
+                    " (element {} is not closed)",
+                    String::from_utf8_lossy(f.qname)
+                )
+            })
+            .unwrap_or_default();
+        self.error_at(self.here() as u64, ErrorKind::UnexpectedEof(open))
+    }
+
+    /// Opens an element: pushes its frame and namespace declarations, resolves its name.
+    fn open(&mut self, e: BytesStart<'i>, empty: bool) -> Result<Start<'i>, Error> {
+        let tag = self.reslice(&e)?;
+        let pos = self.offset_of(tag).saturating_sub(1);
+        let name_len = e.name().as_ref().len().min(tag.len());
+        let qname = &tag[..name_len];
+        if self.frames.len() >= self.opts.max_depth {
+            return Err(self.error_at(pos as u64, ErrorKind::DepthLimit(self.opts.max_depth)));
+        }
+        let mark = self.bindings.len();
+        let index = match self.frames.last_mut() {
+            Some(p) => {
+                if p.last_child == qname {
+                    p.child_run = p.child_run.saturating_add(1);
+                } else {
+                    p.last_child = qname;
+                    p.child_run = 1;
+                }
+                p.child_run
+            }
+            None => 1,
+        };
+        self.frames.push(Frame {
+            qname,
+            last_child: &[],
+            ns_mark: mark as u32,
+            index,
+            child_run: 0,
+            repeated: false,
+        });
+        if tag.len() > name_len {
+            self.declare(&tag[name_len..])?;
+        }
+        let Some((prefix, local)) = split_qname(qname) else {
+            return Err(self.error_at(
+                pos as u64,
+                ErrorKind::Syntax(format!(
+                    "malformed element name {}",
+                    quote(&String::from_utf8_lossy(qname))
+                )),
+            ));
+        };
+        let Some(ns) = self.lookup(self.bindings.len(), prefix) else {
+            return Err(self.error_at(
+                pos as u64,
+                ErrorKind::UndeclaredPrefix(String::from_utf8_lossy(prefix).into_owned()),
+            ));
+        };
+        Ok(Start {
+            ns,
+            local,
+            raw: e,
+            empty,
+            pos: pos as u64,
+        })
+    }
+
+    /// Validates the attributes of a start tag and pushes its namespace declarations.
+    fn declare(&mut self, attrs: &'i [u8]) -> Result<(), Error> {
+        for a in RawAttrs::new(attrs) {
+            let a = match a {
+                Ok(a) => a,
+                Err((off, msg)) => {
+                    let pos = self.offset_of(attrs) + off;
+                    return Err(self.error_at(pos as u64, ErrorKind::Syntax(msg.into())));
+                }
+            };
+            let prefix: &'i [u8] = match a.qname {
+                b"xmlns" => &a.qname[5..],
+                [b'x', b'm', b'l', b'n', b's', b':', p @ ..] => p,
+                _ => continue,
+            };
+            let pos = self.offset_of(a.qname) as u64;
+            let uri = attr_value(a.value).map_err(|k| self.error_at(pos, k))?;
+            let bad = |msg: &str| ErrorKind::NamespaceDeclaration(msg.to_owned());
+            if prefix == b"xmlns" || uri == XMLNS_NS {
+                return Err(self.error_at(pos, bad("the xmlns prefix and namespace are reserved")));
+            }
+            if prefix == b"xml" || uri == XML_NS {
+                if prefix == b"xml" && uri == XML_NS {
+                    continue;
+                }
+                return Err(self.error_at(
+                    pos,
+                    bad("the xml prefix is bound to http://www.w3.org/XML/1998/namespace only"),
+                ));
+            }
+            if !prefix.is_empty() && uri.is_empty() {
+                return Err(self.error_at(
+                    pos,
+                    bad("a prefix cannot be bound to the empty namespace name"),
+                ));
+            }
+            if prefix.contains(&b':') {
+                return Err(self.error_at(pos, bad("malformed prefix")));
+            }
+            if self.bindings.len() >= MAX_BINDINGS {
+                return Err(self.error_at(pos, bad("too many namespace declarations in scope")));
+            }
+            let ns = self.intern(&uri);
+            self.bindings.push(Binding { prefix, ns });
+        }
+        Ok(())
+    }
+
+    /// Closes the innermost open element (pops its frame and namespace scope).
+    #[inline]
+    fn close(&mut self) {
+        if let Some(f) = self.frames.pop() {
+            self.bindings.truncate(f.ns_mark as usize);
+            self.last_closed = (f.qname, f.index, f.repeated);
+        }
+        if !self.memos.is_empty() {
+            let d = self.frames.len();
+            self.memos.retain(|m| m.depth < d);
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Document
+
+    /// Reads up to the root element: skips the XML declaration, comments, processing
+    /// instructions and whitespace; rejects a DOCTYPE and text.
+    pub fn root(&mut self) -> Result<Start<'i>, Error> {
+        if self.phase != Phase::Prolog {
+            return Err(self.error("root() called twice"));
+        }
+        loop {
+            let first = !self.seen_event;
+            self.seen_event = true;
+            match self.read_event()? {
+                Event::Decl(d) => {
+                    if !first {
+                        return Err(self.error_at(
+                            self.offset_of(&d) as u64,
+                            ErrorKind::Misplaced(
+                                "the XML declaration must be at the very beginning".into(),
+                            ),
+                        ));
+                    }
+                    if let Some(Ok(enc)) = d.encoding() {
+                        let ok = ["utf-8", "utf8", "us-ascii", "ascii"]
+                            .iter()
+                            .any(|e| enc.eq_ignore_ascii_case(e.as_bytes()));
+                        if !ok {
+                            return Err(self.error_at(
+                                0,
+                                ErrorKind::Encoding(format!(
+                                    "unsupported encoding {} (only UTF-8 is supported)",
+                                    String::from_utf8_lossy(&enc)
+                                )),
+                            ));
+                        }
+                    }
+                }
+                Event::Start(e) => {
+                    self.phase = Phase::Root;
+                    return self.open(e, false);
+                }
+                Event::Empty(e) => {
+                    self.phase = Phase::Root;
+                    return self.open(e, true);
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if all_ws(&t) => {}
+                Event::DocType(d) => return Err(self.doctype_error(&d)),
+                Event::Eof => {
+                    return Err(self.error_at(
+                        self.here() as u64,
+                        ErrorKind::UnexpectedEof(" (no root element)".into()),
+                    ));
+                }
+                _ => {
+                    return Err(self.error_at(
+                        self.here() as u64,
+                        ErrorKind::Misplaced("text before the root element".into()),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Checks that only whitespace, comments and processing instructions follow the root
+    /// element (which must have been read completely).
+    pub fn finish(&mut self) -> Result<(), Error> {
+        if !self.frames.is_empty() || self.phase == Phase::Prolog {
+            return Err(self.error("the root element was not read completely"));
+        }
+        self.phase = Phase::Epilog;
+        loop {
+            match self.read_event()? {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if all_ws(&t) => {}
+                Event::DocType(d) => return Err(self.doctype_error(&d)),
+                _ => {
+                    return Err(self.error_at(
+                        self.here() as u64,
+                        ErrorKind::Misplaced("content after the root element".into()),
+                    ));
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Children
+
+    /// The first child element of `start` (`None` when it is empty or closes at once,
+    /// in which case `start` is consumed). Whitespace, comments and PIs are skipped;
+    /// other text is an error ("unexpected text").
+    #[inline]
+    pub fn first_child(&mut self, start: &Start<'i>) -> Result<Option<Start<'i>>, Error> {
+        if start.empty {
+            self.close();
+            return Ok(None);
+        }
+        self.next_sibling()
+    }
+
+    /// The next child element after a child was consumed; `None` when the parent ends
+    /// (its end tag is consumed and its namespace scope popped).
+    pub fn next_sibling(&mut self) -> Result<Option<Start<'i>>, Error> {
+        loop {
+            match self.read_event()? {
+                Event::Start(e) => return self.open(e, false).map(Some),
+                Event::Empty(e) => return self.open(e, true).map(Some),
+                Event::End(_) => {
+                    self.close();
+                    return Ok(None);
+                }
+                Event::Text(t) => {
+                    if !all_ws(&t) {
+                        let raw = self.reslice(&t)?;
+                        return Err(self.text_error(raw));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::CData(c) => {
+                    if !all_ws(&c) {
+                        let raw = self.reslice(&c)?;
+                        return Err(self.text_error(raw));
+                    }
+                }
+                Event::GeneralRef(g) => {
+                    let c =
+                        resolve_reference(&g).map_err(|k| self.error_at(self.here() as u64, k))?;
+                    if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+                        let raw = self.reslice(&g)?;
+                        return Err(self.text_error(raw));
+                    }
+                }
+                Event::DocType(d) => return Err(self.doctype_error(&d)),
+                Event::Decl(_) => {
+                    return Err(self.error_at(
+                        self.here() as u64,
+                        ErrorKind::Misplaced("XML declaration inside the document".into()),
+                    ));
+                }
+                Event::Eof => return Err(self.eof_error()),
+            }
+        }
+    }
+
+    fn text_error(&self, raw: &'i [u8]) -> Error {
+        let s = String::from_utf8_lossy(raw);
+        self.error_at(
+            self.offset_of(raw) as u64,
+            ErrorKind::UnexpectedText(quote(s.trim())),
+        )
+    }
+
+    #[inline]
+    fn skip_mode(&self) -> bool {
+        self.opts.unknown_elements == UnknownElements::Skip
+    }
+
+    /// A required child `{ns}local`: reads it with `T::read` and advances `next` to the
+    /// following sibling. Errors when `next` is another element or the parent ended.
+    #[inline]
+    pub fn req<T: XmlRead>(
+        &mut self,
+        next: &mut Option<Start<'i>>,
+        ns: &str,
+        local: &[u8],
+    ) -> Result<T, Error> {
+        loop {
+            match next.take() {
+                Some(s) if self.is(&s, ns, local) => {
+                    let v = T::read(self, s)?;
+                    *next = self.next_sibling()?;
+                    return Ok(v);
+                }
+                Some(s) if self.skip_mode() && self.occurs_later(&s, ns, local)? => {
+                    self.skip(s)?;
+                    *next = self.next_sibling()?;
+                }
+                other => return Err(self.missing(other, ns, local)),
+            }
+        }
+    }
+
+    fn missing(&self, next: Option<Start<'i>>, ns: &str, local: &[u8]) -> Error {
+        let expected = clark(ns, local);
+        match next {
+            Some(s) => {
+                let found = self.describe(&s);
+                self.error_at(s.pos, ErrorKind::MissingElement { expected, found })
+            }
+            None => self.unexpected(None, &[&expected]),
+        }
+    }
+
+    /// An optional child `{ns}local`: `Some` (and `next` advanced) when `next` is that
+    /// element, otherwise `None` with `next` unchanged.
+    #[inline]
+    pub fn opt<T: XmlRead>(
+        &mut self,
+        next: &mut Option<Start<'i>>,
+        ns: &str,
+        local: &[u8],
+    ) -> Result<Option<T>, Error> {
+        loop {
+            match next {
+                Some(s) if self.is(s, ns, local) => {
+                    if let Some(s) = next.take() {
+                        let v = T::read(self, s)?;
+                        *next = self.next_sibling()?;
+                        return Ok(Some(v));
+                    }
+                }
+                Some(s) if self.skip_mode() => {
+                    let s = s.clone();
+                    if !self.occurs_later(&s, ns, local)? {
+                        return Ok(None);
+                    }
+                    self.skip(s)?;
+                    *next = self.next_sibling()?;
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// A repeated child `{ns}local` (`minOccurs` = `min`, `maxOccurs` = `max`,
+    /// `None` = unbounded): reads consecutive matching elements.
+    pub fn rep<T: XmlRead>(
+        &mut self,
+        next: &mut Option<Start<'i>>,
+        ns: &str,
+        local: &[u8],
+        min: usize,
+        max: Option<usize>,
+    ) -> Result<Vec<T>, Error> {
+        let mut out = Vec::new();
+        loop {
+            match next {
+                Some(s) if self.is(s, ns, local) => {
+                    if max.is_some_and(|m| out.len() >= m) {
+                        let pos = s.pos;
+                        return Err(self.error_at(
+                            pos,
+                            ErrorKind::TooMany {
+                                name: clark(ns, local),
+                                max: max.unwrap_or(0),
+                            },
+                        ));
+                    }
+                    if let Some(f) = self.frames.last_mut() {
+                        f.repeated = true;
+                    }
+                    if let Some(s) = next.take() {
+                        out.push(T::read(self, s)?);
+                        *next = self.next_sibling()?;
+                    }
+                }
+                Some(s) if self.skip_mode() => {
+                    let s = s.clone();
+                    if !self.occurs_later(&s, ns, local)? {
+                        break;
+                    }
+                    self.skip(s)?;
+                    *next = self.next_sibling()?;
+                }
+                _ => break,
+            }
+        }
+        if out.len() < min {
+            return Err(self.too_few(next.as_ref(), clark(ns, local), min, out.len()));
+        }
+        Ok(out)
+    }
+
+    fn too_few(&self, next: Option<&Start<'i>>, name: String, min: usize, found: usize) -> Error {
+        let kind = ErrorKind::TooFew { name, min, found };
+        match next {
+            Some(s) => self.error_at(s.pos, kind),
+            None => Error::at(
+                self.input,
+                self.here() as u64,
+                self.path_with_closed(),
+                kind,
+            ),
+        }
+    }
+
+    /// Wildcard (`xs:any`) children: captures consecutive elements whose namespace matches
+    /// `ns` (between `min` and `max` of them) as self-contained [`AnyElement`]s.
+    pub fn any(
+        &mut self,
+        next: &mut Option<Start<'i>>,
+        ns: AnyNs<'_>,
+        min: usize,
+        max: Option<usize>,
+    ) -> Result<Vec<AnyElement>, Error> {
+        let mut out = Vec::new();
+        while let Some(s) = next.take() {
+            if !self.any_matches(ns, s.ns) || max.is_some_and(|m| out.len() >= m) {
+                *next = Some(s);
+                break;
+            }
+            if let Some(f) = self.frames.last_mut() {
+                f.repeated = max != Some(1);
+            }
+            out.push(self.capture(s)?);
+            *next = self.next_sibling()?;
+        }
+        if out.len() < min {
+            let name = match ns {
+                AnyNs::Any => "wildcard (##any)".to_owned(),
+                AnyNs::Other(list) => format!("wildcard (##other than {})", list.join(" ")),
+                AnyNs::List(list) => format!("wildcard ({})", list.join(" ")),
+            };
+            return Err(self.too_few(next.as_ref(), name, min, out.len()));
+        }
+        Ok(out)
+    }
+
+    /// Whether a namespace matches a wildcard constraint.
+    pub fn any_matches(&self, constraint: AnyNs<'_>, ns: NsId) -> bool {
+        match constraint {
+            AnyNs::Any => true,
+            AnyNs::Other(excluded) => {
+                ns != NsId::NONE && !excluded.iter().any(|u| self.ns_is(ns, u))
+            }
+            AnyNs::List(list) => list.iter().any(|u| self.ns_is(ns, u)),
+        }
+    }
+
+    /// Ends the content of the current element: `next` must be `None` (the parent ended).
+    /// Otherwise an error "unexpected element ..., expected end of ...", or in lenient
+    /// mode the remaining children are skipped.
+    pub fn end(&mut self, mut next: Option<Start<'i>>) -> Result<(), Error> {
+        while let Some(s) = next {
+            if !self.skip_mode() {
+                let parent = match self.frames.len().checked_sub(2) {
+                    Some(i) => String::from_utf8_lossy(self.frames[i].qname).into_owned(),
+                    None => "document".to_owned(),
+                };
+                let found = self.describe(&s);
+                return Err(self.error_at(
+                    s.pos,
+                    ErrorKind::UnexpectedElement {
+                        found,
+                        expected: format!("end of {parent}"),
+                    },
+                ));
+            }
+            self.skip(s)?;
+            next = self.next_sibling()?;
+        }
+        Ok(())
+    }
+
+    /// Lenient mode: does `{ns}local` occur among the siblings after `cur`?
+    fn occurs_later(&mut self, cur: &Start<'i>, ns: &str, local: &[u8]) -> Result<bool, Error> {
+        let Some(parent) = self.frames.len().checked_sub(2) else {
+            return Ok(false);
+        };
+        if !self.memos.iter().any(|m| m.depth == parent) {
+            let names = self.scan_siblings(cur)?;
+            self.memos.push(SkipMemo {
+                depth: parent,
+                names,
+            });
+        }
+        Ok(self
+            .memos
+            .iter()
+            .filter(|m| m.depth == parent)
+            .flat_map(|m| m.names.iter())
+            .any(|(id, l, last)| *l == local && *last > cur.pos && self.ns_is(*id, ns)))
+    }
+
+    /// Lists the names of the siblings following `cur` (the open lookahead element) with
+    /// the offset of their last occurrence, using a copy of the tokenizer.
+    fn scan_siblings(&mut self, cur: &Start<'i>) -> Result<Vec<SiblingName<'i>>, Error> {
+        let mut xml = self.xml.clone();
+        let scope = self.frames.last().map_or(0, |f| f.ns_mark as usize);
+        let mut depth: usize = usize::from(!cur.empty);
+        let mut names: Vec<SiblingName<'i>> = Vec::new();
+        loop {
+            let (e, is_start) = match xml.read_event() {
+                Ok(Event::Start(e)) => (e, true),
+                Ok(Event::Empty(e)) => (e, false),
+                Ok(Event::End(_)) => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                    continue;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => continue,
+            };
+            if depth == 0 {
+                let tag = self.reslice(&e)?;
+                let name_len = e.name().as_ref().len().min(tag.len());
+                if let Some((prefix, local)) = split_qname(&tag[..name_len]) {
+                    // Its own declarations first, then the parent's scope.
+                    let mut ns = None;
+                    for a in RawAttrs::new(&tag[name_len..]).flatten() {
+                        let declared: Option<&[u8]> = match a.qname {
+                            b"xmlns" => Some(b""),
+                            [b'x', b'm', b'l', b'n', b's', b':', p @ ..] => Some(p),
+                            _ => None,
+                        };
+                        if declared == Some(prefix) {
+                            if let Ok(uri) = attr_value(a.value) {
+                                ns = Some(self.intern(&uri));
+                            }
+                        }
+                    }
+                    if let Some(id) = ns.or_else(|| self.lookup(scope, prefix)) {
+                        let pos = self.offset_of(tag).saturating_sub(1) as u64;
+                        match names.iter_mut().find(|(i, l, _)| *i == id && *l == local) {
+                            Some(entry) => entry.2 = pos,
+                            None => names.push((id, local, pos)),
+                        }
+                    }
+                }
+            }
+            if is_start {
+                depth += 1;
+            }
+        }
+        Ok(names)
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Whole elements
+
+    /// Skips the element that `start` opened (and all its content).
+    pub fn skip(&mut self, start: Start<'i>) -> Result<(), Error> {
+        self.skip_inner(start).map(|_| ())
+    }
+
+    /// Skips an element; returns whether any element inside (or the element itself) has
+    /// an unprefixed name in no namespace.
+    fn skip_inner(&mut self, start: Start<'i>) -> Result<bool, Error> {
+        let mut unqualified = start.ns == NsId::NONE;
+        if start.empty {
+            self.close();
+            return Ok(unqualified);
+        }
+        let base = self.frames.len();
+        loop {
+            match self.read_event()? {
+                Event::Start(e) => {
+                    let s = self.open(e, false)?;
+                    unqualified |= s.ns == NsId::NONE;
+                }
+                Event::Empty(e) => {
+                    let s = self.open(e, true)?;
+                    unqualified |= s.ns == NsId::NONE;
+                    self.close();
+                }
+                Event::End(_) => {
+                    self.close();
+                    if self.frames.len() < base {
+                        return Ok(unqualified);
+                    }
+                }
+                Event::GeneralRef(g) => {
+                    resolve_reference(&g).map_err(|k| self.error_at(self.here() as u64, k))?;
+                }
+                Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::DocType(d) => return Err(self.doctype_error(&d)),
+                Event::Decl(_) => {
+                    return Err(self.error_at(
+                        self.here() as u64,
+                        ErrorKind::Misplaced("XML declaration inside the document".into()),
+                    ));
+                }
+                Event::Eof => return Err(self.eof_error()),
+            }
+        }
+    }
+
+    /// Captures the element that `start` opened verbatim, adding the namespace
+    /// declarations in scope (that it does not redeclare itself) to its start tag so the
+    /// fragment is self-contained.
+    pub fn capture(&mut self, start: Start<'i>) -> Result<AnyElement, Error> {
+        let mark = self.frames.last().map_or(0, |f| f.ns_mark as usize);
+        let own: Vec<&'i [u8]> = self.bindings[mark.min(self.bindings.len())..]
+            .iter()
+            .map(|b| b.prefix)
+            .collect();
+        let mut inherited: Vec<(&'i [u8], NsId)> = Vec::new();
+        for b in self.bindings[..mark.min(self.bindings.len())].iter().rev() {
+            if !own.contains(&b.prefix) && !inherited.iter().any(|(p, _)| *p == b.prefix) {
+                inherited.push((b.prefix, b.ns));
+            }
+        }
+        let start_pos = start.pos as usize;
+        let qname_len = start.qname().len();
+        let unqualified = self.skip_inner(start)?;
+        let end = self.here();
+        let Some(raw) = self.input.get(start_pos..end) else {
+            return Err(self.error("internal error: capture range"));
+        };
+        let text = std::str::from_utf8(raw).map_err(|_| {
+            self.error_at(
+                start_pos as u64,
+                ErrorKind::Encoding("element content is not valid UTF-8".into()),
+            )
+        })?;
+        let head_len = (1 + qname_len).min(text.len());
+        let (Some(head), Some(tail)) = (text.get(..head_len), text.get(head_len..)) else {
+            return Err(self.error("internal error: capture boundary"));
+        };
+        let mut xml = String::with_capacity(text.len() + 64);
+        xml.push_str(head);
+        let mut default_declared = own.contains(&&b""[..]);
+        for (prefix, ns) in inherited.iter().rev() {
+            if prefix.is_empty() {
+                if *ns == NsId::NONE {
+                    continue;
+                }
+                default_declared = true;
+                xml.push_str(" xmlns=\"");
+            } else {
+                xml.push_str(" xmlns:");
+                xml.push_str(&String::from_utf8_lossy(prefix));
+                xml.push_str("=\"");
+            }
+            super::chars::escape_attr(&mut xml, self.ns_uri(*ns));
+            xml.push('"');
+        }
+        if unqualified && !default_declared {
+            xml.push_str(" xmlns=\"\"");
+        }
+        xml.push_str(tail);
+        Ok(AnyElement::from_captured(xml))
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Text
+
+    /// The text content of the element `start` opened (which is consumed): all text and
+    /// CDATA up to its end tag, unescaped; borrowed when it is a single plain text run.
+    /// Child elements are an error.
+    pub fn text(&mut self, start: Start<'i>) -> Result<Cow<'i, str>, Error> {
+        let t = self.text_inner(&start)?;
+        self.close();
+        Ok(t)
+    }
+
+    /// Reads text up to and including the end tag, without closing the frame.
+    fn text_inner(&mut self, start: &Start<'i>) -> Result<Cow<'i, str>, Error> {
+        if start.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut acc: Option<Cow<'i, str>> = None;
+        loop {
+            let piece: Cow<'i, str> = match self.read_event()? {
+                Event::Text(t) => {
+                    let raw = self.reslice(&t)?;
+                    self.utf8_text(raw)?
+                }
+                Event::CData(c) => {
+                    let raw = self.reslice(&c)?;
+                    self.utf8_text(raw)?
+                }
+                Event::GeneralRef(g) => {
+                    let c =
+                        resolve_reference(&g).map_err(|k| self.error_at(self.here() as u64, k))?;
+                    Cow::Owned(c.to_string())
+                }
+                Event::End(_) => break,
+                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Start(e) | Event::Empty(e) => {
+                    let name = String::from_utf8_lossy(e.name().into_inner()).into_owned();
+                    let pos = self.offset_of(&e).saturating_sub(1) as u64;
+                    return Err(self.error_at(pos, ErrorKind::UnexpectedChild(name)));
+                }
+                Event::DocType(d) => return Err(self.doctype_error(&d)),
+                Event::Decl(_) => {
+                    return Err(self.error_at(
+                        self.here() as u64,
+                        ErrorKind::Misplaced("XML declaration inside the document".into()),
+                    ));
+                }
+                Event::Eof => return Err(self.eof_error()),
+            };
+            acc = Some(match acc {
+                None => piece,
+                Some(mut a) => {
+                    a.to_mut().push_str(&piece);
+                    a
+                }
+            });
+        }
+        Ok(acc.unwrap_or(Cow::Borrowed("")))
+    }
+
+    /// Decodes a text run: UTF-8 check and line-end normalisation (`\r\n`, `\r` → `\n`).
+    #[inline]
+    fn utf8_text(&self, raw: &'i [u8]) -> Result<Cow<'i, str>, Error> {
+        let s = std::str::from_utf8(raw).map_err(|e| {
+            self.error_at(
+                (self.offset_of(raw) + e.valid_up_to()) as u64,
+                ErrorKind::Encoding("text is not valid UTF-8".into()),
+            )
+        })?;
+        if raw.contains(&b'\r') {
+            Ok(Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n")))
+        } else {
+            Ok(Cow::Borrowed(s))
+        }
+    }
+
+    /// Reads the text of `start` as a simple value (the blanket [`XmlRead`] of every
+    /// [`SimpleValue`]); errors carry the element's path.
+    #[inline]
+    pub fn value<T: SimpleValue>(&mut self, start: Start<'i>) -> Result<T, Error> {
+        let text = self.text_inner(&start)?;
+        match T::from_cow(text) {
+            Ok(v) => {
+                self.close();
+                Ok(v)
+            }
+            Err(e) => Err(self.error_at(start.pos, ErrorKind::Value(e))),
+        }
+    }
+
+    /// Consumes an element that must have no content (whitespace and comments allowed),
+    /// e.g. a nil element.
+    pub fn expect_empty(&mut self, start: Start<'i>) -> Result<(), Error> {
+        let t = self.text_inner(&start)?;
+        if !all_ws(t.as_bytes()) {
+            return Err(self.error_at(start.pos, ErrorKind::Other("element must be empty".into())));
+        }
+        self.close();
+        Ok(())
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Attributes
+
+    /// The attributes of `start` (namespace declarations excluded). Call before reading
+    /// the element's content (prefixes resolve against the element's scope).
+    pub fn attrs<'r>(&'r self, start: &Start<'i>) -> Attrs<'r, 'i> {
+        let raw = self.reslice(&start.raw).unwrap_or(&[]);
+        let name_len = start.raw.name().as_ref().len().min(raw.len());
+        Attrs {
+            r: self,
+            raw: RawAttrs::new(&raw[name_len..]),
+            base: &raw[name_len..],
+        }
+    }
+
+    /// The attribute `local` in namespace `ns` (`None` = unqualified, the usual case),
+    /// parsed as `T`; errors name the attribute path `.../elem/@name`.
+    pub fn attr<T: SimpleValue>(
+        &self,
+        start: &Start<'i>,
+        ns: Option<&str>,
+        local: &[u8],
+    ) -> Result<Option<T>, Error> {
+        for a in self.attrs(start) {
+            let a = a?;
+            let hit = a.local == local
+                && match ns {
+                    None => a.ns == NsId::NONE,
+                    Some(u) => self.ns_is(a.ns, u),
+                };
+            if hit {
+                return self.parse_attr(a).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Parses an attribute value as `T`; errors name the attribute path.
+    pub fn parse_attr<T: SimpleValue>(&self, a: Attr<'i>) -> Result<T, Error> {
+        let pos = a.pos;
+        let qname = a.qname;
+        T::from_cow(a.value).map_err(|e| self.attr_error(qname, pos, ErrorKind::Value(e)))
+    }
+
+    /// An error located at an attribute (`.../elem/@name`).
+    pub fn attr_error(&self, qname: &[u8], pos: u64, kind: ErrorKind) -> Error {
+        let mut path = self.path();
+        path.push_str("/@");
+        path.push_str(&String::from_utf8_lossy(qname));
+        Error::at(self.input, pos, path, kind)
+    }
+
+    /// Whether `start` has `xsi:nil="true"`.
+    pub fn is_nil(&self, start: &Start<'i>) -> Result<bool, Error> {
+        if all_ws(start.raw.attributes_raw()) {
+            return Ok(false);
+        }
+        Ok(self
+            .attr::<bool>(start, Some(XSI_NS), b"nil")?
+            .unwrap_or(false))
+    }
+}
+
+/// Iterator over the attributes of a start tag, see [`Reader::attrs`].
+pub struct Attrs<'r, 'i> {
+    r: &'r Reader<'i>,
+    raw: RawAttrs<'i>,
+    base: &'i [u8],
+}
+
+impl<'i> Iterator for Attrs<'_, 'i> {
+    type Item = Result<Attr<'i>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let a = match self.raw.next()? {
+                Ok(a) => a,
+                Err((off, msg)) => {
+                    let pos = (self.r.offset_of(self.base) + off) as u64;
+                    return Some(Err(self.r.error_at(pos, ErrorKind::Syntax(msg.into()))));
+                }
+            };
+            if a.qname == b"xmlns" || a.qname.starts_with(b"xmlns:") {
+                continue;
+            }
+            let pos = self.r.offset_of(a.qname) as u64;
+            let Some((prefix, local)) = split_qname(a.qname) else {
+                return Some(Err(self.r.attr_error(
+                    a.qname,
+                    pos,
+                    ErrorKind::Syntax("malformed attribute name".into()),
+                )));
+            };
+            let ns = if prefix.is_empty() {
+                NsId::NONE
+            } else {
+                match self.r.lookup(self.r.bindings.len(), prefix) {
+                    Some(ns) => ns,
+                    None => {
+                        return Some(Err(self.r.attr_error(
+                            a.qname,
+                            pos,
+                            ErrorKind::UndeclaredPrefix(
+                                String::from_utf8_lossy(prefix).into_owned(),
+                            ),
+                        )));
+                    }
+                }
+            };
+            let value = match attr_value(a.value) {
+                Ok(v) => v,
+                Err(k) => return Some(Err(self.r.attr_error(a.qname, pos, k))),
+            };
+            return Some(Ok(Attr {
+                ns,
+                local,
+                qname: a.qname,
+                value,
+                pos,
+            }));
+        }
+    }
+}
