@@ -94,6 +94,7 @@ pub fn load_contracts(paths: &[PathBuf], catalog: &Catalog) -> Result<LoadedCont
         Some(set) => {
             let ops = set.operations()?;
             let inline: Vec<_> = set.inline_schemas().into_iter().cloned().collect();
+            xsd_files.extend(set.imported_schemas().into_iter().map(Path::to_path_buf));
             let mut port_types = BTreeMap::new();
             for doc in set.documents() {
                 for pt in &doc.port_types {

@@ -7,10 +7,13 @@
 //!   resolver and a source index (file and line of every declaration).
 //! - [`model`]: the contract model both the renderer and the diff work from.
 
+pub mod diff;
+pub mod generate;
+pub mod input;
 pub mod model;
+pub mod render;
 pub mod schema;
 pub mod wsdl;
-pub mod input;
 
 pub use input::{LoadedContracts, load_contracts};
 

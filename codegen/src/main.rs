@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use tandvard_codegen::wsdl::Catalog;
 
 #[derive(Parser)]
-#[command(name = "tandvard-codegen", version, about = "SOAP contracts (WSDL 1.1 + XSD) in, a typed Rust crate out")]
+#[command(
+    name = "tandvard-codegen",
+    version,
+    about = "SOAP contracts (WSDL 1.1 + XSD) in, a typed Rust crate out"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -15,6 +19,30 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Generate the bindings crate from contracts (or, with --check, verify it is up to date).
+    Generate {
+        /// Contract directory or WSDL/XSD file (repeatable). A directory means every WSDL
+        /// under it (or every XSD when it holds no WSDL).
+        #[arg(long = "contracts", default_value = "contracts")]
+        contracts: Vec<PathBuf>,
+        /// The crate directory to write.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// The generated crate's name.
+        #[arg(long, default_value = "tandvard-bindings")]
+        crate_name: String,
+        /// Write nothing; exit 1 and name the stale files when the output would change.
+        #[arg(long)]
+        check: bool,
+        /// An OASIS XML catalog (or a .tsv catalog) mapping remote schema locations to local files.
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// The `tandvard-runtime` dependency line to put in Cargo.toml.
+        #[arg(long)]
+        runtime_dependency: Option<String>,
+    },
+    /// Report what changed between two contract revisions.
+    Diff(tandvard_codegen::diff::cli::DiffArgs),
     /// Write the contract model snapshot (stable JSON) of contracts.
     Snapshot {
         /// Contract directories or WSDL/XSD files.
@@ -50,15 +78,75 @@ fn load_catalog(path: Option<&PathBuf>) -> Result<Catalog, tandvard_codegen::Err
 
 fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
     match cli.command {
-        Command::Snapshot { contracts, output, catalog } => {
+        Command::Diff(args) => Ok(tandvard_codegen::diff::cli::run(&args)),
+        Command::Generate {
+            contracts,
+            out,
+            crate_name,
+            check,
+            catalog,
+            runtime_dependency,
+        } => {
+            let catalog = load_catalog(catalog.as_ref())?;
+            let opts = tandvard_codegen::generate::GenerateOptions {
+                contracts,
+                out: out.clone(),
+                crate_name,
+                catalog,
+                runtime_dependency,
+            };
+            let report = tandvard_codegen::generate::generate(&opts, check)?;
+            for w in &report.warnings {
+                eprintln!("note: {w}");
+            }
+            if check {
+                if report.is_up_to_date() {
+                    eprintln!(
+                        "{} is up to date ({} files)",
+                        out.display(),
+                        report.file_count
+                    );
+                    return Ok(ExitCode::SUCCESS);
+                }
+                eprintln!(
+                    "{} is stale; run `tandvard-codegen generate` to update it:",
+                    out.display()
+                );
+                for f in &report.changed {
+                    eprintln!("  changed: {}", out.join(f).display());
+                }
+                for f in &report.removed {
+                    eprintln!("  no longer generated: {}", out.join(f).display());
+                }
+                return Ok(ExitCode::from(1));
+            }
+            eprintln!(
+                "generated {} ({} interfaces, {} operations, {} types, {} lines of Rust; {} files changed, {} removed)",
+                out.display(),
+                report.interfaces,
+                report.operations,
+                report.type_count,
+                report.rust_lines,
+                report.changed.len(),
+                report.removed.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Snapshot {
+            contracts,
+            output,
+            catalog,
+        } => {
             let catalog = load_catalog(catalog.as_ref())?;
             let loaded = tandvard_codegen::load_contracts(&contracts, &catalog)?;
             let text = loaded.contract.to_snapshot();
             match output {
-                Some(path) => std::fs::write(&path, text).map_err(|e| tandvard_codegen::Error::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                })?,
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| tandvard_codegen::Error::Io {
+                        path: path.display().to_string(),
+                        source: e,
+                    })?
+                }
                 None => print!("{text}"),
             }
             Ok(ExitCode::SUCCESS)

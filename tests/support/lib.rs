@@ -45,3 +45,150 @@ pub fn corpora_dir() -> Option<PathBuf> {
         None
     }
 }
+
+/// Compares two elements as XML, namespace-aware: element and attribute names by namespace
+/// URI and local name (prefixes may differ), attributes as a set (namespace declarations
+/// excluded), text content exactly (whitespace-only text between elements is ignored), and
+/// children in order. Base64-looking text that differs only in line breaks is equal.
+/// Returns the first difference with its element path.
+pub fn xml_equivalent(
+    a: roxmltree::Node<'_, '_>,
+    b: roxmltree::Node<'_, '_>,
+) -> Result<(), String> {
+    compare_nodes(a, b, String::new())
+}
+
+fn qname(n: &roxmltree::Node<'_, '_>) -> String {
+    match n.tag_name().namespace() {
+        Some(ns) => format!("{{{ns}}}{}", n.tag_name().name()),
+        None => n.tag_name().name().to_string(),
+    }
+}
+
+fn compare_nodes(
+    a: roxmltree::Node<'_, '_>,
+    b: roxmltree::Node<'_, '_>,
+    path: String,
+) -> Result<(), String> {
+    let path = format!("{path}/{}", qname(&a));
+    if qname(&a) != qname(&b) {
+        return Err(format!(
+            "{path}: element {} became {}",
+            qname(&a),
+            qname(&b)
+        ));
+    }
+    let attrs = |n: &roxmltree::Node<'_, '_>| {
+        let mut v: Vec<(String, String)> = n
+            .attributes()
+            .map(|at| {
+                let name = match at.namespace() {
+                    Some(ns) => format!("{{{ns}}}{}", at.name()),
+                    None => at.name().to_string(),
+                };
+                (name, at.value().to_string())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    if attrs(&a) != attrs(&b) {
+        return Err(format!(
+            "{path}: attributes {:?} became {:?}",
+            attrs(&a),
+            attrs(&b)
+        ));
+    }
+    let text = |n: &roxmltree::Node<'_, '_>| -> String {
+        n.children()
+            .filter(|c| c.is_text())
+            .map(|c| c.text().unwrap_or(""))
+            .collect::<String>()
+    };
+    let (ta, tb) = (text(&a), text(&b));
+    let has_children = a.children().any(|c| c.is_element());
+    let same_text = if has_children {
+        ta.trim().is_empty() && tb.trim().is_empty() || ta == tb
+    } else {
+        ta == tb || looks_base64(&ta) && strip_ws(&ta) == strip_ws(&tb)
+    };
+    if !same_text {
+        return Err(format!("{path}: text {ta:?} became {tb:?}"));
+    }
+    let ca: Vec<_> = a.children().filter(|c| c.is_element()).collect();
+    let cb: Vec<_> = b.children().filter(|c| c.is_element()).collect();
+    if ca.len() != cb.len() {
+        return Err(format!(
+            "{path}: {} child elements became {} ({:?} vs {:?})",
+            ca.len(),
+            cb.len(),
+            ca.iter().map(qname).collect::<Vec<_>>(),
+            cb.iter().map(qname).collect::<Vec<_>>()
+        ));
+    }
+    for (x, y) in ca.into_iter().zip(cb) {
+        compare_nodes(x, y, path.clone())?;
+    }
+    Ok(())
+}
+
+fn looks_base64(s: &str) -> bool {
+    s.contains('\n')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') || c.is_whitespace())
+}
+
+fn strip_ws(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The payload of a SOAP envelope (the first element child of Body), or the root element
+/// itself when the document is not an envelope.
+pub fn payload<'a, 'i>(doc: &'a roxmltree::Document<'i>) -> roxmltree::Node<'a, 'i> {
+    let root = doc.root_element();
+    if root.tag_name().name() == "Envelope" {
+        if let Some(body) = root
+            .children()
+            .find(|c| c.is_element() && c.tag_name().name() == "Body")
+        {
+            if let Some(p) = body.children().find(|c| c.is_element()) {
+                if p.tag_name().name() == "Fault" {
+                    let detail = p
+                        .children()
+                        .find(|c| c.is_element() && c.tag_name().name() == "detail");
+                    if let Some(d) = detail.and_then(|d| d.children().find(|c| c.is_element())) {
+                        return d;
+                    }
+                }
+                return p;
+            }
+        }
+    }
+    root
+}
+
+/// Every example message under `contracts/*/examples` (valid ones; `invalid` ones separately).
+pub fn example_files(contracts: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut valid = Vec::new();
+    let mut invalid = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(contracts) else {
+        return (valid, invalid);
+    };
+    let mut dirs: Vec<PathBuf> = dirs.flatten().map(|e| e.path()).collect();
+    dirs.sort();
+    for d in dirs {
+        for (sub, out) in [("examples", &mut valid), ("examples/invalid", &mut invalid)] {
+            let Ok(entries) = std::fs::read_dir(d.join(sub)) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+                .collect();
+            files.sort();
+            out.extend(files);
+        }
+    }
+    (valid, invalid)
+}

@@ -104,6 +104,35 @@ impl<T> FacetLength for ListLen<'_, T> {
     }
 }
 
+impl<T> FacetLength for crate::value::XsList<T> {
+    fn facet_len(&self) -> usize {
+        self.0.len()
+    }
+    fn describe(&self) -> String {
+        "the list".to_owned()
+    }
+    fn unit(&self) -> &'static str {
+        "items"
+    }
+}
+
+/// A `fixed` value: the value must equal the fixed value's parse (compared by value, so
+/// `1.0` matches a fixed `1.00` for decimals).
+pub fn fixed<T: crate::SimpleValue + PartialEq>(v: &T, fixed: &str) -> Result<(), ValueError> {
+    match T::from_text(fixed) {
+        Ok(f) if &f == v => Ok(()),
+        Ok(_) => Err(ValueError::new(format!(
+            "{} is not the fixed value {}",
+            quote(&v.to_text()),
+            quote(fixed)
+        ))),
+        Err(e) => Err(ValueError::new(format!(
+            "the fixed value {} is invalid: {e}",
+            quote(fixed)
+        ))),
+    }
+}
+
 /// `length`: exactly `n` characters (octets for binary, items for lists).
 pub fn length<T: FacetLength + ?Sized>(v: &T, n: usize) -> Result<(), ValueError> {
     let len = v.facet_len();

@@ -20,7 +20,7 @@ pub use pattern::xsd_pattern_to_regex;
 pub use value::whitespace;
 pub use value::{
     Date, DateTime, Duration, GDay, GMonth, GMonthDay, GYear, GYearMonth, HexBinary, SimpleValue,
-    Time, TzOffset,
+    Time, TzOffset, XsList,
 };
 pub use xml::{
     AnyElement, AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement, Start,

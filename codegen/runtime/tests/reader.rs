@@ -424,8 +424,9 @@ fn prefixes_declared_on_the_envelope_and_any_capture() {
     assert_eq!(
         ext.as_str(),
         format!(
-            r#"<o:ext xmlns:env="{ENV}" xmlns:c="urn:example:claims" xmlns:o="urn:other" xmlns="urn:default"><o:v xsi:type="c:Code" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">1</o:v><plain/></o:ext>"#
-        )
+            r#"<o:ext xmlns:c="urn:example:claims" xmlns:o="urn:other" xmlns="urn:default"><o:v xsi:type="c:Code" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">1</o:v><plain/></o:ext>"#
+        ),
+        "only the bindings the fragment uses (c: in a QName value, o:, and the default for <plain/>) are carried"
     );
     assert_eq!(ext.namespace(), "urn:other");
     assert_eq!(ext.local_name(), "ext");
@@ -442,12 +443,10 @@ fn prefixes_declared_on_the_envelope_and_any_capture() {
     r.skip(v).unwrap();
     let plain = r.next_sibling().unwrap().unwrap();
     assert!(r.is(&plain, "urn:default", b"plain"));
-    // The second one redeclares o itself: not duplicated.
+    // The second one redeclares o itself and uses nothing else: nothing is added.
     assert_eq!(
         claim.extra[1].as_str(),
-        format!(
-            r#"<o:ext xmlns:env="{ENV}" xmlns:c="urn:example:claims" xmlns="urn:default" xmlns:o="urn:other2"/>"#
-        )
+        (r#"<o:ext xmlns:o="urn:other2"/>"#)
     );
     assert_eq!(claim.extra[1].namespace(), "urn:other2");
     // Written out inside another document, the captured elements read back identically.

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
+use xsd_parser::TypeIdent;
+use xsd_parser::models::IdentType;
 use xsd_parser::models::meta::{
     AttributeMetaVariant, Base, ComplexMeta, Constrains, ElementMeta, ElementMetaVariant,
     ElementMode, GroupMeta, MetaType, MetaTypeVariant, SimpleMeta, WhiteSpace,
@@ -16,8 +18,6 @@ use xsd_parser::models::schema::MaxOccurs;
 use xsd_parser::models::schema::xs::{
     BasicNamespaceListItemType, NamespaceListType, ProcessContentsType, Use,
 };
-use xsd_parser::models::IdentType;
-use xsd_parser::TypeIdent;
 
 use super::*;
 use crate::schema::{Decl, DeclKind, LoadedSchemas, SchemaError};
@@ -66,6 +66,8 @@ struct Builder<'a> {
     types: BTreeMap<String, TypeDef>,
     in_progress: BTreeSet<String>,
     used_namespaces: BTreeSet<String>,
+    /// Target namespace of the type being converted (for `##other` wildcards).
+    current_ns: Option<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -85,6 +87,7 @@ impl<'a> Builder<'a> {
             types: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             used_namespaces: BTreeSet::new(),
+            current_ns: None,
         }
     }
 
@@ -102,7 +105,10 @@ impl<'a> Builder<'a> {
             .get_namespace_info(&ns)
             .and_then(|i| i.namespace.as_ref())
             .map(|n| n.to_string());
-        QName { ns, local: local.to_string() }
+        QName {
+            ns,
+            local: local.to_string(),
+        }
     }
 
     fn source_of(&self, decl: Option<&Decl>) -> Option<Source> {
@@ -289,7 +295,8 @@ impl<'a> Builder<'a> {
         }
         let Some(ident) = self.find(IdentType::Element, q) else {
             return Err(SchemaError::new(
-                referenced_at.map(|p| format!("{}:{}", crate::schema::display_path(&p.file), p.line)),
+                referenced_at
+                    .map(|p| format!("{}:{}", crate::schema::display_path(&p.file), p.line)),
                 format!("the message part refers to element {q}, which no loaded schema declares"),
             ));
         };
@@ -304,9 +311,7 @@ impl<'a> Builder<'a> {
             .cloned();
         let meta = self.meta(&ident)?.clone();
         let (type_, nillable) = match &meta.variant {
-            MetaTypeVariant::Reference(r) => {
-                (self.type_use(&r.type_, decl.as_ref())?, r.nillable)
-            }
+            MetaTypeVariant::Reference(r) => (self.type_use(&r.type_, decl.as_ref())?, r.nillable),
             _ => (self.type_use(&ident, decl.as_ref())?, false),
         };
         let attr = |name: &str| decl.as_ref().and_then(|d| d.attrs.get(name).cloned());
@@ -356,6 +361,24 @@ impl<'a> Builder<'a> {
 
     /// How a type ident is used: built-in, named (registered in `types`) or inline.
     fn type_use(&mut self, ident: &TypeIdent, ctx: Option<&Decl>) -> Result<TypeUse, SchemaError> {
+        let saved = self.current_ns.clone();
+        if ident.type_ != IdentType::BuildIn {
+            if let Some(ns) = self.loaded.namespace_uri(ident) {
+                if ns != crate::schema::XS_NS {
+                    self.current_ns = Some(ns);
+                }
+            }
+        }
+        let result = self.type_use_inner(ident, ctx);
+        self.current_ns = saved;
+        result
+    }
+
+    fn type_use_inner(
+        &mut self,
+        ident: &TypeIdent,
+        ctx: Option<&Decl>,
+    ) -> Result<TypeUse, SchemaError> {
         let meta = self.meta(ident)?;
         if let Some(b) = builtin_of(meta) {
             return Ok(TypeUse::Builtin(b));
@@ -446,7 +469,8 @@ impl<'a> Builder<'a> {
             }
             MetaTypeVariant::Reference(r) => {
                 let target = self.type_use(&r.type_, decl)?;
-                let is_list = matches!(r.max_occurs, MaxOccurs::Unbounded) || r.max_occurs != MaxOccurs::Bounded(1);
+                let is_list = matches!(r.max_occurs, MaxOccurs::Unbounded)
+                    || r.max_occurs != MaxOccurs::Bounded(1);
                 if is_list {
                     TypeKind::Simple(SimpleType {
                         variety: SimpleVariety::List(Box::new(target)),
@@ -563,7 +587,11 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn complex(&mut self, c: &ComplexMeta, decl: Option<&Decl>) -> Result<ComplexType, SchemaError> {
+    fn complex(
+        &mut self,
+        c: &ComplexMeta,
+        decl: Option<&Decl>,
+    ) -> Result<ComplexType, SchemaError> {
         let base = match &c.base {
             Base::Extension(b) => self.named_base(b)?.map(|q| Derivation {
                 method: DerivationMethod::Extension,
@@ -581,7 +609,10 @@ impl<'a> Builder<'a> {
             match &a.variant {
                 AttributeMetaVariant::Any(any) => {
                     any_attribute = Some(Wildcard {
-                        namespace: namespace_constraint(any.namespace.as_ref(), None),
+                        namespace: namespace_constraint(
+                            any.namespace.as_ref(),
+                            self.current_ns.clone(),
+                        ),
                         process_contents: process_contents(&any.process_contents),
                         min_occurs: 0,
                         max_occurs: None,
@@ -592,11 +623,12 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let name = self.prop_qname(a.ident.ns, a.ident.name.as_str());
-                    let name = if a.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified {
-                        name
-                    } else {
-                        QName::new(None, &name.local)
-                    };
+                    let name =
+                        if a.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified {
+                            name
+                        } else {
+                            QName::new(None, &name.local)
+                        };
                     let local = decl.and_then(|d| d.locals.get(&(true, name.local.clone())));
                     let type_ = self.type_use(t, decl)?;
                     attributes.push(Attribute {
@@ -620,7 +652,8 @@ impl<'a> Builder<'a> {
                     | MetaTypeVariant::Choice(g)
                     | MetaTypeVariant::All(g) => {
                         let kind = group_kind(&meta.variant);
-                        let group = self.group(kind, g, c.min_occurs as u64, max(c.max_occurs), decl)?;
+                        let group =
+                            self.group(kind, g, c.min_occurs as u64, max(c.max_occurs), decl)?;
                         if group.particles.is_empty() {
                             Content::Empty
                         } else {
@@ -665,18 +698,17 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn particle(&mut self, el: &ElementMeta, decl: Option<&Decl>) -> Result<Option<Particle>, SchemaError> {
+    fn particle(
+        &mut self,
+        el: &ElementMeta,
+        decl: Option<&Decl>,
+    ) -> Result<Option<Particle>, SchemaError> {
         let min_occurs = el.min_occurs as u64;
         let max_occurs = max(el.max_occurs);
         match &el.variant {
             ElementMetaVariant::Text => Ok(None),
             ElementMetaVariant::Any { meta } => {
-                let tns = self
-                    .loaded
-                    .schemas
-                    .get_namespace_info(&el.ident.ns)
-                    .and_then(|i| i.namespace.as_ref())
-                    .map(|n| n.to_string());
+                let tns = self.current_ns.clone();
                 Ok(Some(Particle::Any(Wildcard {
                     namespace: namespace_constraint(meta.namespace.as_ref(), tns),
                     process_contents: process_contents(&meta.process_contents),
@@ -684,7 +716,10 @@ impl<'a> Builder<'a> {
                     max_occurs,
                 })))
             }
-            ElementMetaVariant::Type { type_, mode: ElementMode::Group } => {
+            ElementMetaVariant::Type {
+                type_,
+                mode: ElementMode::Group,
+            } => {
                 let meta = self.meta(type_)?;
                 match &meta.variant {
                     MetaTypeVariant::Sequence(g)
@@ -697,7 +732,10 @@ impl<'a> Builder<'a> {
                     _ => Ok(None),
                 }
             }
-            ElementMetaVariant::Type { type_, mode: ElementMode::Element } => {
+            ElementMetaVariant::Type {
+                type_,
+                mode: ElementMode::Element,
+            } => {
                 let name = self.prop_qname(el.ident.ns, el.ident.name.as_str());
                 let name = if el.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified {
                     name
@@ -712,7 +750,9 @@ impl<'a> Builder<'a> {
                         .index
                         .get(DeclKind::Element, name.ns.as_deref(), &name.local)
                         .is_some();
-                let local = decl.and_then(|d| d.locals.get(&(false, name.local.clone()))).cloned();
+                let local = decl
+                    .and_then(|d| d.locals.get(&(false, name.local.clone())))
+                    .cloned();
                 let (type_use, nillable, doc) = if is_ref {
                     self.global_element(&name, None)?;
                     let global = self.elements.get(&name.to_string());
@@ -789,7 +829,9 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let root = xml.root_element();
-            if let (Some(ns), Some(v)) = (root.attribute("targetNamespace"), root.attribute("version")) {
+            if let (Some(ns), Some(v)) =
+                (root.attribute("targetNamespace"), root.attribute("version"))
+            {
                 if self.used_namespaces.contains(ns) {
                     out.insert(ns.to_string(), v.to_string());
                 }
@@ -900,7 +942,10 @@ fn facets(c: &Constrains) -> Facets {
     }
 }
 
-fn namespace_constraint(ns: Option<&NamespaceListType>, tns: Option<String>) -> NamespaceConstraint {
+fn namespace_constraint(
+    ns: Option<&NamespaceListType>,
+    tns: Option<String>,
+) -> NamespaceConstraint {
     match ns {
         None | Some(NamespaceListType::Any) => NamespaceConstraint::Any,
         Some(NamespaceListType::Other) => NamespaceConstraint::Other(tns),

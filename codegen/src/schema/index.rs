@@ -128,7 +128,9 @@ impl SourceIndex {
                         .map(str::to_string)
                         .or_else(|| local.attribute("ref").map(|r| local_part(r).to_string()));
                     if let Some(lname) = lname {
-                        decl.locals.entry((is_attr, lname)).or_insert_with(|| mk(&local));
+                        decl.locals
+                            .entry((is_attr, lname))
+                            .or_insert_with(|| mk(&local));
                     }
                 }
                 self.decls
@@ -140,7 +142,14 @@ impl SourceIndex {
             if node.tag_name().namespace() != Some(XS_NS) {
                 continue;
             }
-            for attr in ["type", "base", "ref", "itemType", "memberTypes", "substitutionGroup"] {
+            for attr in [
+                "type",
+                "base",
+                "ref",
+                "itemType",
+                "memberTypes",
+                "substitutionGroup",
+            ] {
                 let Some(value) = node.attribute(attr) else {
                     continue;
                 };

@@ -296,10 +296,7 @@ pub fn namespaces_of(loaded: &LoadedSchemas) -> BTreeMap<String, Option<String>>
     let mut out = BTreeMap::new();
     for (_, info) in loaded.schemas.namespaces() {
         if let Some(ns) = &info.namespace {
-            out.insert(
-                ns.to_string(),
-                info.prefix.as_ref().map(|p| p.to_string()),
-            );
+            out.insert(ns.to_string(), info.prefix.as_ref().map(|p| p.to_string()));
         }
     }
     out

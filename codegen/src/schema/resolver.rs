@@ -63,9 +63,8 @@ impl OfflineResolver {
 
     /// Registers an inline schema under a virtual URL next to its WSDL file.
     pub(crate) fn add_inline(&mut self, schema: &InlineSchema) -> Result<Url, SchemaError> {
-        let wsdl = absolute(&schema.wsdl_path).map_err(|e| {
-            SchemaError::new(Some(display_path(&schema.wsdl_path)), e.to_string())
-        })?;
+        let wsdl = absolute(&schema.wsdl_path)
+            .map_err(|e| SchemaError::new(Some(display_path(&schema.wsdl_path)), e.to_string()))?;
         let virtual_path = PathBuf::from(format!("{}.schema{}.xsd", wsdl.display(), schema.index));
         let url = file_url(&virtual_path)?;
         if let Some(ns) = &schema.target_namespace {
@@ -93,7 +92,9 @@ impl OfflineResolver {
         let text = read_limited(&abs)?;
         let ns = target_namespace(&text);
         if let Some(ns) = ns {
-            self.root_namespaces.entry(ns).or_insert_with(|| url.clone());
+            self.root_namespaces
+                .entry(ns)
+                .or_insert_with(|| url.clone());
         }
         Ok(url)
     }
@@ -223,16 +224,12 @@ impl OfflineResolver {
             let Some(ns) = node.attribute("namespace") else {
                 continue;
             };
-            let target = self
-                .root_namespaces
-                .get(ns)
-                .cloned()
-                .or_else(|| {
-                    self.catalog
-                        .resolve_namespace(ns)
-                        .and_then(|p| absolute(&p).ok())
-                        .and_then(|p| Url::from_file_path(p).ok())
-                });
+            let target = self.root_namespaces.get(ns).cloned().or_else(|| {
+                self.catalog
+                    .resolve_namespace(ns)
+                    .and_then(|p| absolute(&p).ok())
+                    .and_then(|p| Url::from_file_path(p).ok())
+            });
             let Some(target) = target else {
                 continue;
             };
@@ -283,7 +280,11 @@ impl Resolver for OfflineResolver {
                 Some(n) => n.clone(),
                 None => s.to_string(),
             });
-        Ok(Some((name, url, Cursor::new(doc.text.clone().into_bytes()))))
+        Ok(Some((
+            name,
+            url,
+            Cursor::new(doc.text.clone().into_bytes()),
+        )))
     }
 }
 
@@ -352,7 +353,9 @@ fn schema_references(doc: &ServedDoc) -> Result<Vec<(String, Option<String>, u32
 }
 
 fn is_xs(node: &roxmltree::Node<'_, '_>, name: &str) -> bool {
-    node.is_element() && node.tag_name().namespace() == Some(XS_NS) && node.tag_name().name() == name
+    node.is_element()
+        && node.tag_name().namespace() == Some(XS_NS)
+        && node.tag_name().name() == name
 }
 
 fn target_namespace(text: &str) -> Option<String> {
@@ -384,7 +387,10 @@ fn read_limited(path: &Path) -> Result<String, SchemaError> {
     String::from_utf8(bytes).map_err(|e| {
         SchemaError::new(
             loc,
-            format!("schema is not UTF-8 (byte {}): only UTF-8 is supported", e.utf8_error().valid_up_to()),
+            format!(
+                "schema is not UTF-8 (byte {}): only UTF-8 is supported",
+                e.utf8_error().valid_up_to()
+            ),
         )
     })
 }
@@ -422,5 +428,7 @@ fn file_url(path: &Path) -> Result<Url, SchemaError> {
 }
 
 fn xml_escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }

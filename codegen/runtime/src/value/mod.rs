@@ -4,12 +4,14 @@
 mod binary;
 mod datetime;
 mod gregorian;
+mod list;
 
 use std::borrow::Cow;
 
 pub use binary::HexBinary;
 pub use datetime::{Date, DateTime, Time, TzOffset};
 pub use gregorian::{Duration, GDay, GMonth, GMonthDay, GYear, GYearMonth};
+pub use list::XsList;
 
 use crate::Decimal;
 use crate::error::ValueError;

@@ -1256,7 +1256,18 @@ impl<'i> Reader<'i> {
         let mut xml = String::with_capacity(text.len() + 64);
         xml.push_str(head);
         let mut default_declared = own.contains(&&b""[..]);
+        // Only the inherited bindings the fragment uses, so that capturing the same element
+        // again after a write gives the same text.
+        let needs_default = has_unprefixed_element(text);
         for (prefix, ns) in inherited.iter().rev() {
+            let used = if prefix.is_empty() {
+                needs_default
+            } else {
+                uses_prefix(text, &String::from_utf8_lossy(prefix))
+            };
+            if !used {
+                continue;
+            }
             if prefix.is_empty() {
                 if *ns == NsId::NONE {
                     continue;
@@ -1366,6 +1377,68 @@ impl<'i> Reader<'i> {
             }
             Err(e) => Err(self.error_at(start.pos, ErrorKind::Value(e))),
         }
+    }
+
+    /// A required attribute: like [`attr`](Self::attr), but a missing attribute is an error
+    /// that names the element and the attribute.
+    pub fn attr_req<T: SimpleValue>(
+        &self,
+        start: &Start<'i>,
+        ns: Option<&str>,
+        local: &[u8],
+    ) -> Result<T, Error> {
+        match self.attr(start, ns, local)? {
+            Some(v) => Ok(v),
+            None => Err(self.error_at(
+                start.pos,
+                ErrorKind::Other(format!(
+                    "missing required attribute {}",
+                    clark(ns.unwrap_or(""), local)
+                )),
+            )),
+        }
+    }
+
+    /// Checks how often a repeated group occurred (`min`..=`max`); `what` names the
+    /// elements that start the group, for the message.
+    pub fn check_count(
+        &self,
+        count: usize,
+        min: usize,
+        max: Option<usize>,
+        what: &[&str],
+    ) -> Result<(), Error> {
+        if count < min {
+            return Err(self.error(format!(
+                "expected at least {min} occurrence(s) of the group starting with {}, found {count}",
+                what.join(" or ")
+            )));
+        }
+        if let Some(max) = max {
+            if count > max {
+                return Err(self.error(format!(
+                    "expected at most {max} occurrence(s) of the group starting with {}, found {count}",
+                    what.join(" or ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks an element's `fixed` value; the error names the element.
+    pub fn check_fixed<T: SimpleValue + PartialEq>(
+        &self,
+        value: &T,
+        fixed: &str,
+        element: &str,
+    ) -> Result<(), Error> {
+        crate::facets::fixed(value, fixed)
+            .map_err(|e| self.error(format!("element {element}: {e}")))
+    }
+
+    /// The error for a required element of an `xs:all` group that did not occur.
+    pub fn missing_element(&self, local: &str) -> Error {
+        self.error(format!("missing required element {local}"))
     }
 
     /// Consumes an element that must have no content (whitespace and comments allowed),
@@ -1501,4 +1574,45 @@ impl<'i> Iterator for Attrs<'_, 'i> {
             }));
         }
     }
+}
+
+/// Whether `text` contains `prefix:` as the start of a name (element, attribute or a
+/// QName-valued attribute or text), not as part of a longer name.
+fn uses_prefix(text: &str, prefix: &str) -> bool {
+    let needle = format!("{prefix}:");
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&needle) {
+        let at = from + i;
+        let before = if at == 0 { b' ' } else { bytes[at - 1] };
+        if !(before.is_ascii_alphanumeric() || matches!(before, b'_' | b'-' | b'.' | b':')) {
+            return true;
+        }
+        from = at + needle.len();
+    }
+    false
+}
+
+/// Whether any element name in `text` has no prefix.
+fn has_unprefixed_element(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            let rest = &bytes[i + 1..];
+            if let Some(&c) = rest.first() {
+                if !matches!(c, b'/' | b'!' | b'?') {
+                    let name_end = rest
+                        .iter()
+                        .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+                        .unwrap_or(rest.len());
+                    if !rest[..name_end].contains(&b':') {
+                        return true;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    false
 }

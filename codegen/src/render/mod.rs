@@ -1,0 +1,324 @@
+//! Renderers: the contract model in, Rust source out (formatted with prettyplease).
+//!
+//! Two shapes of output from the same items:
+//! - a crate directory (`generate`): `Cargo.toml`, `src/lib.rs`, one `src/<module>.rs` per
+//!   namespace, and the contract snapshot;
+//! - a single file with inline modules (the build.rs `Builder`), for `include!`.
+
+pub mod names;
+pub mod types;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use self::types::{ModuleCode, TypeOptions, TypeRenderer};
+use crate::Error;
+use crate::model::Contract;
+
+/// The crate skeleton templates (in `templates/crate/`).
+const CARGO_TEMPLATE: &str = include_str!("../../../templates/crate/Cargo.toml.j2");
+const LIB_TEMPLATE: &str = include_str!("../../../templates/crate/lib.rs.j2");
+
+/// Options for rendering.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// The generated crate's name.
+    pub crate_name: String,
+    /// Its version.
+    pub crate_version: String,
+    /// The `tandvard-runtime` dependency line for `Cargo.toml`.
+    pub runtime_dependency: String,
+    /// Where the contracts came from (shown in headers), e.g. `contracts/`.
+    pub source: String,
+    /// Emit doc comments from `xs:documentation` and `wsdl:documentation`.
+    pub docs: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self {
+            crate_name: "tandvard-bindings".to_string(),
+            crate_version: "0.1.0".to_string(),
+            runtime_dependency: format!("tandvard-runtime = \"{}\"", env!("CARGO_PKG_VERSION")),
+            source: "contracts/".to_string(),
+            docs: true,
+        }
+    }
+}
+
+/// Rendered output.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Files by path relative to the crate directory (`Cargo.toml`, `src/lib.rs`, ...).
+    pub files: BTreeMap<String, String>,
+    /// Number of Rust types (structs and enums) generated.
+    pub type_count: usize,
+    /// Features rendered with reduced fidelity, one line each.
+    pub warnings: Vec<String>,
+}
+
+struct Parts {
+    root_items: TokenStream,
+    modules: Vec<ModuleCode>,
+    warnings: Vec<String>,
+}
+
+fn parts(contract: &Contract, opts: &RenderOptions) -> Parts {
+    let renderer = TypeRenderer::new(contract, TypeOptions { docs: opts.docs });
+    let element_paths = renderer.element_paths();
+    let (mut modules, mut root_items, warnings) = renderer.render();
+    let (ns_consts, messages) = messages_module(contract, &element_paths);
+    root_items.extend(ns_consts);
+    modules.push(messages);
+    modules.sort_by(|a, b| a.name.cmp(&b.name));
+    Parts {
+        root_items,
+        modules,
+        warnings,
+    }
+}
+
+/// The elements messages are made of: every body, header and fault part element of every
+/// operation (or, for XSD-only input, every global element), sorted.
+pub fn message_elements(contract: &Contract) -> Vec<crate::model::QName> {
+    let mut out = std::collections::BTreeSet::new();
+    for i in &contract.interfaces {
+        for o in &i.operations {
+            for m in o.input.iter().chain(o.output.iter()) {
+                for p in m.body.iter().chain(m.headers.iter()) {
+                    if let Some(e) = &p.element {
+                        out.insert(e.clone());
+                    }
+                }
+            }
+            for f in &o.faults {
+                if let Some(e) = &f.element {
+                    out.insert(e.clone());
+                }
+            }
+        }
+    }
+    if contract.interfaces.is_empty() {
+        out.extend(contract.elements.values().map(|e| e.name.clone()));
+    }
+    out.into_iter().collect()
+}
+
+/// The `messages` module: one enum over every message element, read by its root element.
+fn messages_module(
+    contract: &Contract,
+    element_paths: &BTreeMap<String, (String, String)>,
+) -> (TokenStream, ModuleCode) {
+    let mut scope = names::Scope::default();
+    let mut variants = Vec::new();
+    let mut reads = Vec::new();
+    let mut writes = Vec::new();
+    let mut qnames = Vec::new();
+    let mut expected = Vec::new();
+    for q in message_elements(contract) {
+        let Some((module, name)) = element_paths.get(&q.to_string()) else {
+            continue;
+        };
+        let v = format_ident!("{}", scope.claim(&names::camel(&q.local)));
+        let m = format_ident!("{}", module);
+        let n = format_ident!("{}", name);
+        let ns = q.ns.clone().unwrap_or_default();
+        let local = proc_macro2::Literal::byte_string(q.local.as_bytes());
+        let local_s = q.local.clone();
+        variants.push(quote! { #v(super::#m::#n) });
+        reads.push(quote! {
+            if r.is(&start, #ns, #local) {
+                return Ok(Self::#v(::tandvard_runtime::XmlRead::read(r, start)?));
+            }
+        });
+        writes.push(quote! { Self::#v(v) => ::tandvard_runtime::to_xml(v) });
+        qnames.push(quote! { Self::#v(_) => (#ns, #local_s) });
+        expected.push(q.to_string());
+    }
+    let items = quote! {
+        /// Every message element of the contracts (request, response, header and fault
+        /// elements), for code that handles messages generically: logging, tests, mocks.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Message {
+            #(#variants,)*
+        }
+        impl Message {
+            /// Reads a message document, choosing the type by its root element.
+            pub fn from_xml(input: &[u8]) -> Result<Self, ::tandvard_runtime::Error> {
+                Self::from_xml_with(input, &::tandvard_runtime::ReadOptions::default())
+            }
+            /// Reads a message document with explicit read options.
+            pub fn from_xml_with(input: &[u8], options: &::tandvard_runtime::ReadOptions) -> Result<Self, ::tandvard_runtime::Error> {
+                let mut r = ::tandvard_runtime::Reader::with_options(input, *options)?;
+                let start = r.root()?;
+                let message = Self::read(&mut r, start)?;
+                r.finish()?;
+                Ok(message)
+            }
+            /// Reads the message element `start` opened (for example the first child of a
+            /// SOAP Body), choosing the type by its name.
+            pub fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, start: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
+                #(#reads)*
+                Err(r.unexpected(Some(start), &[#(#expected),*]))
+            }
+            /// Writes the message as a document.
+            pub fn to_xml(&self) -> Vec<u8> {
+                match self {
+                    #(#writes,)*
+                }
+            }
+            /// The message element's namespace and local name.
+            pub fn element(&self) -> (&'static str, &'static str) {
+                match self {
+                    #(#qnames,)*
+                }
+            }
+        }
+    };
+    let _ = &contract.namespaces;
+    (
+        TokenStream::new(),
+        ModuleCode {
+            name: "messages".to_string(),
+            namespace: None,
+            items: vec![items],
+            type_count: 1,
+        },
+    )
+}
+
+fn header(opts: &RenderOptions) -> Result<String, Error> {
+    Ok(format!(
+        "// @generated by tandvard-codegen {} from {}. Do not edit.\n",
+        env!("CARGO_PKG_VERSION"),
+        opts.source
+    ))
+}
+
+fn render_template(
+    template: &str,
+    contract: &Contract,
+    opts: &RenderOptions,
+) -> Result<String, Error> {
+    let mut env = minijinja::Environment::new();
+    env.set_keep_trailing_newline(true);
+    env.add_template("t", template)
+        .map_err(|e| Error::Render(format!("template: {e}")))?;
+    let interfaces: Vec<minijinja::Value> = contract
+        .interfaces
+        .iter()
+        .map(|i| {
+            minijinja::context! {
+                name => i.name,
+                address => i.address,
+                operations => i.operations.iter().map(|o| o.name.clone()).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    let tmpl = env
+        .get_template("t")
+        .map_err(|e| Error::Render(format!("template: {e}")))?;
+    tmpl.render(minijinja::context! {
+        generator_version => env!("CARGO_PKG_VERSION"),
+        source => opts.source,
+        crate_name => opts.crate_name,
+        crate_version => opts.crate_version,
+        runtime_dependency => opts.runtime_dependency,
+        interface_count => contract.interfaces.len(),
+        interfaces => interfaces,
+    })
+    .map_err(|e| Error::Render(format!("template: {e}")))
+}
+
+/// Formats a token stream as a Rust file.
+fn format_file(tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render(format!("{e}")))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+const LINT_ALLOWS: &str = "#![allow(clippy::large_enum_variant, clippy::too_many_lines)]\n";
+
+fn module_doc(m: &ModuleCode) -> String {
+    match (&m.namespace, m.name.as_str()) {
+        (Some(ns), _) => format!("Types of namespace `{ns}`."),
+        (None, "messages") => "Every message of the contracts in one enum.".to_string(),
+        (None, _) => "Types in no namespace.".to_string(),
+    }
+}
+
+/// Renders a crate directory.
+pub fn render_crate(contract: &Contract, opts: &RenderOptions) -> Result<Rendered, Error> {
+    let parts = parts(contract, opts);
+    let mut files = BTreeMap::new();
+    let head = header(opts)?;
+    let mut mod_decls = TokenStream::new();
+    let mut type_count = 0;
+    for m in &parts.modules {
+        type_count += m.type_count;
+        let ident = format_ident!("{}", m.name);
+        let doc = module_doc(m);
+        mod_decls.extend(quote! {
+            #[doc = #doc]
+            pub mod #ident;
+        });
+        let items = &m.items;
+        let body = format_file(quote! { #(#items)* })?;
+        files.insert(format!("src/{}.rs", m.name), format!("{head}\n{body}"));
+    }
+    let root_items = &parts.root_items;
+    let lib_body = format_file(quote! {
+        #root_items
+        #mod_decls
+    })?;
+    let lib_doc = render_template(LIB_TEMPLATE, contract, opts)?;
+    files.insert(
+        "src/lib.rs".to_string(),
+        format!("{head}{lib_doc}{LINT_ALLOWS}\n{lib_body}"),
+    );
+    files.insert(
+        "Cargo.toml".to_string(),
+        render_template(CARGO_TEMPLATE, contract, opts)?,
+    );
+    files.insert("contract.snapshot.json".to_string(), contract.to_snapshot());
+    Ok(Rendered {
+        files,
+        type_count,
+        warnings: parts.warnings,
+    })
+}
+
+/// Renders one file with inline modules, for `include!` from build.rs output.
+pub fn render_single_file(contract: &Contract, opts: &RenderOptions) -> Result<Rendered, Error> {
+    let parts = parts(contract, opts);
+    let mut type_count = 0;
+    let mut mods = TokenStream::new();
+    for m in &parts.modules {
+        type_count += m.type_count;
+        let ident = format_ident!("{}", m.name);
+        let items = &m.items;
+        let doc = module_doc(m);
+        mods.extend(quote! {
+            #[doc = #doc]
+            pub mod #ident {
+                #(#items)*
+            }
+        });
+    }
+    let root_items = &parts.root_items;
+    let body = format_file(quote! {
+        #root_items
+        #mods
+    })?;
+    let mut files = BTreeMap::new();
+    files.insert(
+        "bindings.rs".to_string(),
+        format!("{}\n{body}", header(opts)?),
+    );
+    Ok(Rendered {
+        files,
+        type_count,
+        warnings: parts.warnings,
+    })
+}

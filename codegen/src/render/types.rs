@@ -1,0 +1,1701 @@
+//! Rust types with their XML readers and writers, rendered from the contract model.
+//!
+//! The generated code is straight-line: each field is read with one runtime call that builds
+//! the value in place (`r.req`, `r.opt`, `r.rep`, ...) and written with one call (`w.elem`,
+//! ...). No per-type state machine, so a type costs about three lines per field.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use super::names::{Scope, camel, module_names, snake};
+use crate::model::*;
+
+/// A rendered module: its name and items.
+pub struct ModuleCode {
+    /// The module name.
+    pub name: String,
+    /// The namespace it holds.
+    pub namespace: Option<String>,
+    /// Its items.
+    pub items: Vec<TokenStream>,
+    /// How many types (structs and enums) it defines.
+    pub type_count: usize,
+}
+
+/// Where a generated Rust type lives.
+#[derive(Debug, Clone)]
+struct RustPath {
+    module: String,
+    name: String,
+}
+
+/// Options that change the generated types.
+#[derive(Debug, Clone, Default)]
+pub struct TypeOptions {
+    /// Emit doc comments from `xs:documentation`.
+    pub docs: bool,
+}
+
+/// Renders all types of a contract, grouped by namespace module.
+pub struct TypeRenderer<'c> {
+    contract: &'c Contract,
+    opts: TypeOptions,
+    /// Namespace URI (or "" for none) to module name.
+    modules: BTreeMap<String, String>,
+    /// Namespace URI to the prefix writers use.
+    prefixes: BTreeMap<String, String>,
+    /// Named types and elements to their Rust paths.
+    named: BTreeMap<String, RustPath>,
+    /// Global elements whose Rust type is a named type (RootElement on the type itself).
+    element_paths: BTreeMap<String, RustPath>,
+    scopes: BTreeMap<String, Scope>,
+    out: BTreeMap<String, ModuleCode>,
+    /// Named types that are (transitively) recursive through single-valued fields.
+    recursive: BTreeSet<String>,
+    /// Namespace constants used: URI to constant name.
+    ns_consts: BTreeMap<String, String>,
+    /// Warnings about features rendered with reduced fidelity.
+    pub warnings: Vec<String>,
+}
+
+const NO_NS: &str = "";
+
+impl<'c> TypeRenderer<'c> {
+    /// Plans module and type names.
+    pub fn new(contract: &'c Contract, opts: TypeOptions) -> Self {
+        let mut uris: BTreeSet<String> = BTreeSet::new();
+        for key in contract.types.keys().chain(contract.elements.keys()) {
+            if let Some(q) = QName::parse_clark(key) {
+                uris.insert(q.ns.unwrap_or_default());
+            }
+        }
+        let named_uris: Vec<String> = uris.iter().filter(|u| !u.is_empty()).cloned().collect();
+        let mut modules = module_names(&named_uris);
+        if uris.contains(NO_NS) {
+            modules.insert(NO_NS.to_string(), "no_namespace".to_string());
+        }
+        let prefixes = contract
+            .namespaces
+            .iter()
+            .map(|n| (n.uri.clone(), n.prefix.clone()))
+            .collect();
+        let mut r = Self {
+            contract,
+            opts,
+            modules,
+            prefixes,
+            named: BTreeMap::new(),
+            element_paths: BTreeMap::new(),
+            scopes: BTreeMap::new(),
+            out: BTreeMap::new(),
+            recursive: BTreeSet::new(),
+            ns_consts: BTreeMap::new(),
+            warnings: Vec::new(),
+        };
+        r.plan_names();
+        r.find_recursive();
+        r
+    }
+
+    fn module_of(&self, ns: Option<&str>) -> String {
+        self.modules
+            .get(ns.unwrap_or(NO_NS))
+            .cloned()
+            .unwrap_or_else(|| "no_namespace".to_string())
+    }
+
+    fn scope(&mut self, module: &str) -> &mut Scope {
+        self.scopes
+            .entry(module.to_string())
+            .or_insert_with(|| Scope::with_reserved(&["NS"]))
+    }
+
+    /// Named types first (so their names are stable), then elements.
+    fn plan_names(&mut self) {
+        let keys: Vec<String> = self.contract.types.keys().cloned().collect();
+        for key in keys {
+            let Some(q) = QName::parse_clark(&key) else {
+                continue;
+            };
+            let module = self.module_of(q.ns.as_deref());
+            let name = self.scope(&module).claim(&camel(&q.local));
+            self.named.insert(key, RustPath { module, name });
+        }
+        // Which named types serve as the type of more than one root element?
+        let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+        for e in self.contract.elements.values() {
+            if let TypeUse::Named(q) = &e.type_ {
+                *uses.entry(q.to_string()).or_default() += 1;
+            }
+        }
+        let keys: Vec<String> = self.contract.elements.keys().cloned().collect();
+        for key in keys {
+            let e = &self.contract.elements[&key];
+            let module = self.module_of(e.name.ns.as_deref());
+            let path = match &e.type_ {
+                TypeUse::Named(q)
+                    if uses.get(&q.to_string()) == Some(&1) && is_complex(self.contract, q) =>
+                {
+                    self.named[&q.to_string()].clone()
+                }
+                _ => {
+                    let mut wanted = camel(&e.name.local);
+                    if self
+                        .named
+                        .values()
+                        .any(|p| p.module == module && p.name == wanted)
+                    {
+                        wanted.push_str("Element");
+                    }
+                    let name = self.scope(&module).claim(&wanted);
+                    RustPath { module, name }
+                }
+            };
+            self.element_paths.insert(key, path);
+        }
+    }
+
+    /// Marks named complex types that can contain themselves through non-Vec fields, so those
+    /// fields are boxed.
+    fn find_recursive(&mut self) {
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (key, def) in &self.contract.types {
+            let mut out = BTreeSet::new();
+            collect_single_refs(self.contract, &def.kind, &mut out);
+            edges.insert(key.clone(), out);
+        }
+        for start in edges.keys() {
+            let mut stack: Vec<&String> = edges[start].iter().collect();
+            let mut seen: BTreeSet<&String> = BTreeSet::new();
+            while let Some(n) = stack.pop() {
+                if n == start {
+                    self.recursive.insert(start.clone());
+                    break;
+                }
+                if seen.insert(n) {
+                    if let Some(next) = edges.get(n) {
+                        stack.extend(next.iter());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The Rust path (`module`, `Name`) of each global element's type, by `{ns}local`.
+    pub fn element_paths(&self) -> BTreeMap<String, (String, String)> {
+        self.element_paths
+            .iter()
+            .map(|(k, p)| (k.clone(), (p.module.clone(), p.name.clone())))
+            .collect()
+    }
+
+    /// Renders every type and element; returns modules sorted by name.
+    pub fn render(mut self) -> (Vec<ModuleCode>, TokenStream, Vec<String>) {
+        let types: Vec<(String, TypeDef)> = self
+            .contract
+            .types
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (key, def) in &types {
+            let path = self.named[key].clone();
+            let items = self.type_items(def, &path, None);
+            self.push(&path.module, items, true);
+        }
+        let elements: Vec<(String, Element)> = self
+            .contract
+            .elements
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (key, e) in &elements {
+            let items = self.element_items(key, e);
+            let module = self.element_paths[key].module.clone();
+            self.push(&module, items, false);
+        }
+        let mut consts = Vec::new();
+        for (uri, name) in &self.ns_consts {
+            let ident = format_ident!("{}", name);
+            let doc = format!("Namespace `{uri}`.");
+            consts.push(quote! {
+                #[doc = #doc]
+                pub const #ident: &str = #uri;
+            });
+        }
+        let root = quote! { #(#consts)* };
+        let modules = self.out.into_values().collect();
+        (modules, root, self.warnings)
+    }
+
+    fn push(&mut self, module: &str, items: Vec<TokenStream>, counts_as_type: bool) {
+        let namespace = self
+            .modules
+            .iter()
+            .find(|(_, m)| m.as_str() == module)
+            .map(|(u, _)| u.clone())
+            .filter(|u| !u.is_empty());
+        let entry = self
+            .out
+            .entry(module.to_string())
+            .or_insert_with(|| ModuleCode {
+                name: module.to_string(),
+                namespace,
+                items: Vec::new(),
+                type_count: 0,
+            });
+        if counts_as_type {
+            entry.type_count += 1;
+        }
+        entry.items.extend(items);
+    }
+
+    fn doc(&self, doc: Option<&str>) -> TokenStream {
+        if !self.opts.docs {
+            return TokenStream::new();
+        }
+        match doc {
+            Some(d) => doc_attrs(d),
+            None => TokenStream::new(),
+        }
+    }
+
+    fn ns_const(&mut self, uri: &str) -> TokenStream {
+        if uri.is_empty() {
+            return quote! { "" };
+        }
+        let n = self.ns_consts.len();
+        let name = self
+            .ns_consts
+            .entry(uri.to_string())
+            .or_insert_with(|| {
+                let m = self
+                    .modules
+                    .get(uri)
+                    .cloned()
+                    .unwrap_or_else(|| format!("ns{n}"));
+                format!("NS_{}", m.to_ascii_uppercase())
+            })
+            .clone();
+        let ident = format_ident!("{}", name);
+        quote! { super::#ident }
+    }
+
+    /// The name an element is written with: `prefix:local` or `local`.
+    fn prefixed(&self, q: &QName) -> String {
+        match &q.ns {
+            Some(ns) => match self.prefixes.get(ns) {
+                Some(p) => format!("{p}:{}", q.local),
+                None => q.local.clone(),
+            },
+            None => q.local.clone(),
+        }
+    }
+
+    fn path_tokens(&self, from_module: &str, path: &RustPath) -> TokenStream {
+        let name = format_ident!("{}", path.name);
+        if path.module == from_module {
+            quote! { #name }
+        } else {
+            let m = format_ident!("{}", path.module);
+            quote! { super::#m::#name }
+        }
+    }
+
+    // ---- element roots -------------------------------------------------------------------
+
+    fn element_items(&mut self, key: &str, e: &Element) -> Vec<TokenStream> {
+        let path = self.element_paths[key].clone();
+        let module = path.module.clone();
+        let name = format_ident!("{}", path.name);
+        let mut items = Vec::new();
+        let is_type_itself = matches!(&e.type_, TypeUse::Named(q) if self.named.get(&q.to_string()).is_some_and(|p| p.module == path.module && p.name == path.name));
+        if !is_type_itself {
+            match &e.type_ {
+                TypeUse::Inline(def) => {
+                    let mut def = (**def).clone();
+                    if def.doc.is_none() {
+                        def.doc = e.doc.clone();
+                    }
+                    items.extend(self.type_items(&def, &path, None));
+                }
+                other => {
+                    // A wrapper around a shared named type or a simple type.
+                    let inner = self.rust_type(other, &module, &path.name, "value");
+                    let doc = self.doc(e.doc.as_deref());
+                    let inner_ty = if e.nillable {
+                        quote! { ::tandvard_runtime::Nillable<#inner> }
+                    } else {
+                        inner
+                    };
+                    items.push(quote! {
+                        #doc
+                        #[derive(Debug, Clone, PartialEq)]
+                        pub struct #name(pub #inner_ty);
+                        impl ::tandvard_runtime::XmlRead for #name {
+                            fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, start: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
+                                Ok(Self(::tandvard_runtime::XmlRead::read(r, start)?))
+                            }
+                        }
+                        impl ::tandvard_runtime::XmlWrite for #name {
+                            fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
+                                ::tandvard_runtime::XmlWrite::write(&self.0, w, name);
+                            }
+                        }
+                    });
+                    self.push(&module, Vec::new(), true);
+                }
+            }
+        } else if self.opts.docs {
+            // Nothing to add: the named type is the element's type.
+        }
+        let ns = e.name.ns.clone().unwrap_or_default();
+        let local = &e.name.local;
+        let prefixed = self.prefixed(&e.name);
+        let nss = self.root_namespaces(&e.type_, e.name.ns.as_deref());
+        let ns_pairs = nss.iter().map(|(p, u)| quote! { (#p, #u) });
+        items.push(quote! {
+            impl ::tandvard_runtime::RootElement for #name {
+                const NAMESPACE: &'static str = #ns;
+                const LOCAL_NAME: &'static str = #local;
+                const PREFIXED_NAME: &'static str = #prefixed;
+                const NAMESPACES: &'static [(&'static str, &'static str)] = &[#(#ns_pairs),*];
+            }
+        });
+        items
+    }
+
+    /// Every namespace an instance of this type can write, with its prefix, sorted.
+    fn root_namespaces(&self, t: &TypeUse, own: Option<&str>) -> Vec<(String, String)> {
+        let mut uris = BTreeSet::new();
+        if let Some(ns) = own {
+            uris.insert(ns.to_string());
+        }
+        let mut seen = BTreeSet::new();
+        collect_namespaces(self.contract, t, &mut uris, &mut seen);
+        uris.into_iter()
+            .filter_map(|u| self.prefixes.get(&u).map(|p| (p.clone(), u)))
+            .collect()
+    }
+
+    // ---- type definitions ----------------------------------------------------------------
+
+    fn type_items(
+        &mut self,
+        def: &TypeDef,
+        path: &RustPath,
+        _ctx: Option<&str>,
+    ) -> Vec<TokenStream> {
+        match &def.kind {
+            TypeKind::Simple(s) => self.simple_items(def, s, path),
+            TypeKind::Complex(c) => self.complex_items(def, c, path),
+        }
+    }
+
+    /// A Rust type expression for a type use (rendering anonymous types as needed).
+    fn rust_type(&mut self, t: &TypeUse, module: &str, ctx: &str, field: &str) -> TokenStream {
+        match t {
+            TypeUse::Builtin(b) => builtin_type(*b),
+            TypeUse::Named(q) => match self.named.get(&q.to_string()).cloned() {
+                Some(p) => {
+                    // A facet-free simple alias is used as its underlying Rust type.
+                    self.path_tokens(module, &p)
+                }
+                None => {
+                    self.warnings
+                        .push(format!("type {q} is not in the model; using String"));
+                    quote! { String }
+                }
+            },
+            TypeUse::Inline(def) => {
+                if let TypeKind::Simple(s) = &def.kind {
+                    if s.facets.is_empty() && s.enumeration.is_empty() && s.base.is_none() {
+                        if let SimpleVariety::Atomic(b) = s.variety {
+                            return builtin_type(b);
+                        }
+                    }
+                }
+                let wanted = format!("{ctx}{}", camel(field));
+                let name = self.scope(module).claim(&wanted);
+                let path = RustPath {
+                    module: module.to_string(),
+                    name,
+                };
+                let items = self.type_items(def, &path, Some(ctx));
+                self.push(module, items, true);
+                self.path_tokens(module, &path)
+            }
+        }
+    }
+
+    fn simple_items(&mut self, def: &TypeDef, s: &SimpleType, path: &RustPath) -> Vec<TokenStream> {
+        let name = format_ident!("{}", path.name);
+        let doc = self.doc(def.doc.as_deref());
+        let module = path.module.clone();
+        match &s.variety {
+            SimpleVariety::List(item) => {
+                let item_ty = self.rust_type(item, &module, &path.name, "item");
+                let inner = quote! { ::tandvard_runtime::XsList<#item_ty> };
+                let mut checks = TokenStream::new();
+                if let Some(n) = s.facets.length {
+                    let n = n as usize;
+                    checks.extend(quote! { ::tandvard_runtime::facets::length(value, #n)?; });
+                }
+                if let Some(n) = s.facets.min_length {
+                    let n = n as usize;
+                    checks.extend(quote! { ::tandvard_runtime::facets::min_length(value, #n)?; });
+                }
+                if let Some(n) = s.facets.max_length {
+                    let n = n as usize;
+                    checks.extend(quote! { ::tandvard_runtime::facets::max_length(value, #n)?; });
+                }
+                if checks.is_empty() {
+                    return vec![quote! {
+                        #doc
+                        pub type #name = #inner;
+                    }];
+                }
+                vec![newtype(
+                    &name,
+                    doc,
+                    &inner,
+                    &inner,
+                    &TokenStream::new(),
+                    &checks,
+                )]
+            }
+            SimpleVariety::Union(_) => {
+                self.warnings.push(format!(
+                    "{}: union types are kept as their text (String)",
+                    def.name
+                        .as_ref()
+                        .map_or_else(|| path.name.clone(), |q| q.to_string())
+                ));
+                vec![quote! {
+                    #doc
+                    pub type #name = String;
+                }]
+            }
+            SimpleVariety::Atomic(b) if !s.enumeration.is_empty() => {
+                self.enum_items(&name, doc, *b, &s.enumeration)
+            }
+            SimpleVariety::Atomic(b) => {
+                let base_path = s
+                    .base
+                    .as_ref()
+                    .and_then(|q| self.named.get(&q.to_string()).cloned());
+                let base_has_checks = s
+                    .base
+                    .as_ref()
+                    .is_some_and(|q| has_checks(self.contract, q));
+                if s.facets.is_empty() && !base_has_checks {
+                    let inner = match (&base_path, base_is_enum(self.contract, s.base.as_ref())) {
+                        (Some(p), true) => self.path_tokens(&module, p),
+                        _ => builtin_type(*b),
+                    };
+                    return vec![quote! {
+                        #doc
+                        pub type #name = #inner;
+                    }];
+                }
+                if base_is_enum(self.contract, s.base.as_ref()) {
+                    // A restriction of an enumeration by other facets: keep the enum.
+                    let p = base_path.clone().expect("enum base is named");
+                    let inner = self.path_tokens(&module, &p);
+                    return vec![quote! {
+                        #doc
+                        pub type #name = #inner;
+                    }];
+                }
+                let inner = builtin_type(*b);
+                let borrowed = match inner.to_string().as_str() {
+                    "String" => quote! { str },
+                    "Vec < u8 >" => quote! { [u8] },
+                    _ => inner.clone(),
+                };
+                let checks = self.facet_checks(*b, &s.facets, &path.name);
+                let base_check = match (&base_path, base_has_checks) {
+                    (Some(p), true) => {
+                        let bp = self.path_tokens(&module, p);
+                        quote! { #bp::validate(value)?; }
+                    }
+                    _ => TokenStream::new(),
+                };
+                vec![newtype(&name, doc, &inner, &borrowed, &base_check, &checks)]
+            }
+        }
+    }
+
+    fn enum_items(
+        &mut self,
+        name: &Ident,
+        doc: TokenStream,
+        base: Builtin,
+        values: &[EnumValue],
+    ) -> Vec<TokenStream> {
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        let mut as_str = Vec::new();
+        let mut parse = Vec::new();
+        for v in values {
+            let vname = format_ident!("{}", scope.claim(&camel(&v.value)));
+            let vdoc = self.doc(v.doc.as_deref());
+            let lit = &v.value;
+            variants.push(quote! { #vdoc #vname });
+            as_str.push(quote! { Self::#vname => #lit });
+            parse.push(quote! { #lit => Ok(Self::#vname) });
+        }
+        let expected = format!(
+            "expected one of {}",
+            values
+                .iter()
+                .map(|v| v.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let type_name = name.to_string();
+        let normalize = if matches!(base, Builtin::String) {
+            quote! { s }
+        } else {
+            quote! { &*::tandvard_runtime::whitespace::collapse(s) }
+        };
+        vec![quote! {
+            #doc
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #(#variants,)*
+            }
+            impl #name {
+                /// The value as written in XML.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #(#as_str,)*
+                    }
+                }
+            }
+            impl ::tandvard_runtime::SimpleValue for #name {
+                const NEEDS_ESCAPE: bool = false;
+                fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
+                    match #normalize {
+                        #(#parse,)*
+                        other => Err(::tandvard_runtime::ValueError::invalid(#type_name, other, #expected)),
+                    }
+                }
+                fn write_text(&self, out: &mut String) {
+                    out.push_str(self.as_str());
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        }]
+    }
+
+    fn facet_checks(&mut self, b: Builtin, f: &Facets, type_name: &str) -> TokenStream {
+        let mut out = TokenStream::new();
+        let is_text = builtin_is_text(b);
+        if is_text {
+            if let Some(n) = f.length {
+                let n = n as usize;
+                out.extend(quote! { ::tandvard_runtime::facets::length(value, #n)?; });
+            }
+            if let Some(n) = f.min_length {
+                let n = n as usize;
+                out.extend(quote! { ::tandvard_runtime::facets::min_length(value, #n)?; });
+            }
+            if let Some(n) = f.max_length {
+                let n = n as usize;
+                out.extend(quote! { ::tandvard_runtime::facets::max_length(value, #n)?; });
+            }
+            if !f.patterns.is_empty() {
+                let mut translated = Vec::new();
+                for p in &f.patterns {
+                    match ::tandvard_runtime::xsd_pattern_to_regex(p) {
+                        Ok(re) => translated.push(re),
+                        Err(e) => self.warnings.push(format!(
+                            "{type_name}: pattern {p:?} cannot be translated ({e}); it is not checked"
+                        )),
+                    }
+                }
+                if !translated.is_empty() {
+                    let re = translated.join("|");
+                    let shown = f.patterns.join(" | ");
+                    out.extend(quote! {
+                        static PATTERN: ::std::sync::LazyLock<::tandvard_runtime::regex::Regex> =
+                            ::std::sync::LazyLock::new(|| {
+                                ::tandvard_runtime::regex::Regex::new(#re).expect("pattern translated and checked at generation time")
+                            });
+                        ::tandvard_runtime::facets::pattern(value, &PATTERN, #shown)?;
+                    });
+                }
+            }
+        } else if matches!(b, Builtin::HexBinary | Builtin::Base64Binary) {
+            for (facet, v) in [
+                ("length", f.length),
+                ("min_length", f.min_length),
+                ("max_length", f.max_length),
+            ] {
+                if let Some(n) = v {
+                    let n = n as usize;
+                    let func = format_ident!("{}", facet);
+                    out.extend(quote! { ::tandvard_runtime::facets::#func(value, #n)?; });
+                }
+            }
+        }
+        let bound = |this: &mut Self, v: &Option<String>, func: &str| -> TokenStream {
+            let Some(v) = v else {
+                return TokenStream::new();
+            };
+            match literal_for(b, v) {
+                Some(lit) => {
+                    let f = format_ident!("{}", func);
+                    quote! { ::tandvard_runtime::facets::#f(value, &#lit)?; }
+                }
+                None => {
+                    this.warnings.push(format!(
+                        "{type_name}: facet {func} {v:?} on {} is not checked",
+                        b.xs_name()
+                    ));
+                    TokenStream::new()
+                }
+            }
+        };
+        out.extend(bound(self, &f.min_inclusive, "min_inclusive"));
+        out.extend(bound(self, &f.max_inclusive, "max_inclusive"));
+        out.extend(bound(self, &f.min_exclusive, "min_exclusive"));
+        out.extend(bound(self, &f.max_exclusive, "max_exclusive"));
+        if matches!(b, Builtin::Decimal) {
+            if let Some(n) = f.fraction_digits {
+                out.extend(quote! { ::tandvard_runtime::facets::fraction_digits(value, #n)?; });
+            }
+            if let Some(n) = f.total_digits {
+                out.extend(quote! { ::tandvard_runtime::facets::total_digits(value, #n)?; });
+            }
+        } else if f.total_digits.is_some() && builtin_is_integer(b) {
+            let n = f.total_digits.unwrap_or_default();
+            out.extend(quote! {
+                ::tandvard_runtime::facets::total_digits(&::tandvard_runtime::Decimal::from(*value), #n)?;
+            });
+        }
+        out
+    }
+
+    // ---- complex types -------------------------------------------------------------------
+
+    fn complex_items(
+        &mut self,
+        def: &TypeDef,
+        c: &ComplexType,
+        path: &RustPath,
+    ) -> Vec<TokenStream> {
+        let name = format_ident!("{}", path.name);
+        let doc = self.doc(def.doc.as_deref());
+        let module = path.module.clone();
+        let mut fields = FieldSet::default();
+        let mut items = Vec::new();
+
+        // Attributes.
+        for a in &c.attributes {
+            let fname = fields.scope.claim(&snake(&a.name.local));
+            let ty = self.rust_type(&a.type_, &module, &path.name, &a.name.local);
+            let ns = a.name.ns.clone();
+            let local = Literal::byte_string(a.name.local.as_bytes());
+            let ns_tok = match &ns {
+                Some(u) => {
+                    let c = self.ns_const(u);
+                    quote! { Some(#c) }
+                }
+                None => quote! { None },
+            };
+            let written = self.prefixed(&a.name);
+            let ident = format_ident!("{}", fname);
+            let fdoc = self.doc(a.doc.as_deref());
+            let fixed_check = match &a.fixed {
+                Some(f) => {
+                    let n = a.name.local.clone();
+                    if a.required {
+                        quote! { r.check_fixed(&#ident, #f, #n)?; }
+                    } else {
+                        quote! { if let Some(v) = &#ident { r.check_fixed(v, #f, #n)?; } }
+                    }
+                }
+                None => TokenStream::new(),
+            };
+            if a.required {
+                fields.decls.push(quote! { #fdoc pub #ident: #ty });
+                fields.reads.push(quote! {
+                    let #ident = r.attr_req::<#ty>(&start, #ns_tok, #local)?;
+                    #fixed_check
+                });
+                fields
+                    .attr_writes
+                    .push(quote! { w.attr(#written, &self.#ident); });
+            } else {
+                fields.decls.push(quote! { #fdoc pub #ident: Option<#ty> });
+                fields.reads.push(quote! {
+                    let #ident = r.attr::<#ty>(&start, #ns_tok, #local)?;
+                    #fixed_check
+                });
+                fields
+                    .attr_writes
+                    .push(quote! { w.attr_opt(#written, &self.#ident); });
+            }
+            fields.names.push(ident);
+        }
+        if c.any_attribute.is_some() {
+            self.warnings.push(format!(
+                "{}: xs:anyAttribute values are not kept",
+                def.name
+                    .as_ref()
+                    .map_or_else(|| path.name.clone(), |q| q.to_string())
+            ));
+        }
+
+        let mut is_empty = false;
+        match &c.content {
+            Content::Empty => is_empty = true,
+            Content::Simple(t) => {
+                let ty = self.rust_type(t, &module, &path.name, "value");
+                fields.decls.push(quote! {
+                    /// The element's text content.
+                    pub value: #ty
+                });
+                fields
+                    .reads
+                    .push(quote! { let value = r.value::<#ty>(start)?; });
+                fields.content_writes.push(quote! { w.text(&self.value); });
+                fields.names.push(format_ident!("value"));
+                fields.simple = true;
+            }
+            Content::Elements(g) => {
+                if c.mixed {
+                    self.warnings.push(format!(
+                        "{}: mixed content: text between child elements is not kept",
+                        def.name
+                            .as_ref()
+                            .map_or_else(|| path.name.clone(), |q| q.to_string())
+                    ));
+                }
+                self.group_fields(g, &module, &path.name, &mut fields, &mut items, true);
+            }
+        }
+
+        let decls = &fields.decls;
+        let reads = &fields.reads;
+        let names = &fields.names;
+        let attr_writes = &fields.attr_writes;
+        let content_writes = &fields.content_writes;
+        let read_body = if fields.simple {
+            quote! {
+                #(#reads)*
+                Ok(Self { #(#names),* })
+            }
+        } else if is_empty {
+            quote! {
+                #(#reads)*
+                r.expect_empty(start)?;
+                Ok(Self { #(#names),* })
+            }
+        } else {
+            quote! {
+                #(#reads)*
+                r.end(next)?;
+                Ok(Self { #(#names),* })
+            }
+        };
+        let (read_start, read_body) = if fields.simple || is_empty {
+            (TokenStream::new(), read_body)
+        } else {
+            (quote! {}, {
+                let attr_reads: Vec<&TokenStream> =
+                    fields.reads[..fields.attr_count()].iter().collect();
+                let elem_reads: Vec<&TokenStream> =
+                    fields.reads[fields.attr_count()..].iter().collect();
+                quote! {
+                    #(#attr_reads)*
+                    let mut next = r.first_child(&start)?;
+                    #(#elem_reads)*
+                    r.end(next)?;
+                    Ok(Self { #(#names),* })
+                }
+            })
+        };
+        let write_body = if is_empty {
+            quote! {
+                w.start(name);
+                #(#attr_writes)*
+                w.end_empty();
+            }
+        } else {
+            quote! {
+                w.start(name);
+                #(#attr_writes)*
+                w.close_start();
+                #(#content_writes)*
+                w.end(name);
+            }
+        };
+        let start_ident = if names.is_empty() && is_empty {
+            quote! { start }
+        } else {
+            quote! { start }
+        };
+        let _ = read_start;
+        items.insert(
+            0,
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub struct #name {
+                    #(#decls,)*
+                }
+                impl ::tandvard_runtime::XmlRead for #name {
+                    fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, #start_ident: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
+                        #read_body
+                    }
+                }
+                impl ::tandvard_runtime::XmlWrite for #name {
+                    fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
+                        #write_body
+                    }
+                }
+            },
+        );
+        items
+    }
+
+    /// Adds the fields of a model group to `fields`. A sequence that occurs exactly once is
+    /// flattened into the parent; other groups become a field of their own type.
+    fn group_fields(
+        &mut self,
+        g: &Group,
+        module: &str,
+        ctx: &str,
+        fields: &mut FieldSet,
+        items: &mut Vec<TokenStream>,
+        top: bool,
+    ) {
+        let once = g.min_occurs == 1 && g.max_occurs == Some(1);
+        match g.kind {
+            GroupKind::Sequence if once || top && once => {
+                for p in &g.particles {
+                    self.particle_field(p, module, ctx, fields, items);
+                }
+            }
+            GroupKind::All if once => {
+                self.all_fields(g, module, ctx, fields);
+            }
+            _ => {
+                // A choice, or a repeated/optional sequence: a type of its own.
+                let wanted = match g.kind {
+                    GroupKind::Choice => format!("{ctx}Choice"),
+                    _ => format!("{ctx}Group"),
+                };
+                let tname = self.scope(module).claim(&wanted);
+                let path = RustPath {
+                    module: module.to_string(),
+                    name: tname.clone(),
+                };
+                let group_items = self.group_type(g, &path);
+                items.extend(group_items);
+                self.push(module, Vec::new(), true);
+                let ty = self.path_tokens(module, &path);
+                let field = fields.scope.claim(if g.kind == GroupKind::Choice {
+                    "choice"
+                } else {
+                    "group"
+                });
+                let ident = format_ident!("{}", field);
+                let expected = first_names(&Particle::Group(g.clone()));
+                let expected_lits: Vec<String> = expected.iter().map(|q| q.to_string()).collect();
+                let (decl_ty, read) = match (g.min_occurs, g.max_occurs) {
+                    (1, Some(1)) => (
+                        quote! { #ty },
+                        quote! {
+                            let #ident = match #ty::read_group(r, &mut next)? {
+                                Some(v) => v,
+                                None => return Err(r.unexpected(next, &[#(#expected_lits),*])),
+                            };
+                        },
+                    ),
+                    (0, Some(1)) => (
+                        quote! { Option<#ty> },
+                        quote! { let #ident = #ty::read_group(r, &mut next)?; },
+                    ),
+                    (min, max) => {
+                        let min = min as usize;
+                        let max_tok = match max {
+                            Some(m) => {
+                                let m = m as usize;
+                                quote! { Some(#m) }
+                            }
+                            None => quote! { None },
+                        };
+                        (
+                            quote! { Vec<#ty> },
+                            quote! {
+                                let mut #ident = Vec::new();
+                                while let Some(v) = #ty::read_group(r, &mut next)? {
+                                    #ident.push(v);
+                                }
+                                r.check_count(#ident.len(), #min, #max_tok, &[#(#expected_lits),*])?;
+                            },
+                        )
+                    }
+                };
+                let write = match (g.min_occurs, g.max_occurs) {
+                    (1, Some(1)) => quote! { self.#ident.write_group(w); },
+                    (0, Some(1)) => quote! { if let Some(v) = &self.#ident { v.write_group(w); } },
+                    _ => quote! { for v in &self.#ident { v.write_group(w); } },
+                };
+                fields.decls.push(quote! { pub #ident: #decl_ty });
+                fields.reads.push(read);
+                fields.content_writes.push(write);
+                fields.names.push(ident);
+            }
+        }
+    }
+
+    /// The type for a choice or a non-flattened sequence, with `read_group`/`write_group`.
+    fn group_type(&mut self, g: &Group, path: &RustPath) -> Vec<TokenStream> {
+        let name = format_ident!("{}", path.name);
+        let module = path.module.clone();
+        let mut items = Vec::new();
+        if g.kind == GroupKind::Choice {
+            let mut vscope = Scope::default();
+            let mut variants = Vec::new();
+            let mut reads = Vec::new();
+            let mut writes = Vec::new();
+            for p in &g.particles {
+                match p {
+                    Particle::Element(e) => {
+                        let vname = format_ident!("{}", vscope.claim(&camel(&e.name.local)));
+                        let single = ElementUse {
+                            min_occurs: 1,
+                            max_occurs: Some(1),
+                            ..e.clone()
+                        };
+                        let mut fs = FieldSet::default();
+                        self.particle_field(
+                            &Particle::Element(single),
+                            &module,
+                            &path.name,
+                            &mut fs,
+                            &mut items,
+                        );
+                        let ty = self.element_value_type(e, &module, &path.name);
+                        let ns = self.ns_const(e.name.ns.as_deref().unwrap_or(""));
+                        let local = Literal::byte_string(e.name.local.as_bytes());
+                        let written = self.prefixed(&e.name);
+                        let repeated = e.max_occurs != Some(1);
+                        let boxed = self.needs_box(&e.type_) && !repeated;
+                        if repeated {
+                            let min = e.min_occurs.max(1) as usize;
+                            let max_tok = opt_usize(e.max_occurs);
+                            variants.push(quote! { #vname(Vec<#ty>) });
+                            reads.push(quote! {
+                                if r.is(s, #ns, #local) {
+                                    return Ok(Some(Self::#vname(r.rep(next, #ns, #local, #min, #max_tok)?)));
+                                }
+                            });
+                            writes.push(quote! { Self::#vname(v) => w.elems(#written, v) });
+                        } else if boxed {
+                            variants.push(quote! { #vname(Box<#ty>) });
+                            reads.push(quote! {
+                                if r.is(s, #ns, #local) {
+                                    return Ok(Some(Self::#vname(Box::new(r.req(next, #ns, #local)?))));
+                                }
+                            });
+                            writes.push(quote! { Self::#vname(v) => w.elem(#written, &**v) });
+                        } else {
+                            variants.push(quote! { #vname(#ty) });
+                            reads.push(quote! {
+                                if r.is(s, #ns, #local) {
+                                    return Ok(Some(Self::#vname(r.req(next, #ns, #local)?)));
+                                }
+                            });
+                            writes.push(quote! { Self::#vname(v) => w.elem(#written, v) });
+                        }
+                    }
+                    Particle::Group(inner) => {
+                        let firsts = first_names(p);
+                        let vname_s = firsts
+                            .first()
+                            .map(|q| camel(&q.local))
+                            .unwrap_or_else(|| "Group".to_string());
+                        let vname = format_ident!("{}", vscope.claim(&vname_s));
+                        let tname = self
+                            .scope(&module)
+                            .claim(&format!("{}{}", path.name, vname));
+                        let ipath = RustPath {
+                            module: module.clone(),
+                            name: tname,
+                        };
+                        let inner_items = self.group_type(
+                            &Group {
+                                min_occurs: 1,
+                                max_occurs: Some(1),
+                                ..inner.clone()
+                            },
+                            &ipath,
+                        );
+                        items.extend(inner_items);
+                        self.push(&module, Vec::new(), true);
+                        let ity = self.path_tokens(&module, &ipath);
+                        let checks = firsts
+                            .iter()
+                            .map(|q| {
+                                let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
+                                let local = Literal::byte_string(q.local.as_bytes());
+                                quote! { r.is(s, #ns, #local) }
+                            })
+                            .collect::<Vec<_>>();
+                        let many = inner.max_occurs != Some(1);
+                        if many {
+                            variants.push(quote! { #vname(Vec<#ity>) });
+                            reads.push(quote! {
+                                if #(#checks)||* {
+                                    let mut items = Vec::new();
+                                    while let Some(v) = #ity::read_group(r, next)? {
+                                        items.push(v);
+                                    }
+                                    return Ok(Some(Self::#vname(items)));
+                                }
+                            });
+                            writes.push(quote! { Self::#vname(items) => { for v in items { v.write_group(w); } } });
+                        } else {
+                            variants.push(quote! { #vname(#ity) });
+                            reads.push(quote! {
+                                if #(#checks)||* {
+                                    if let Some(v) = #ity::read_group(r, next)? {
+                                        return Ok(Some(Self::#vname(v)));
+                                    }
+                                }
+                            });
+                            writes.push(quote! { Self::#vname(v) => v.write_group(w) });
+                        }
+                    }
+                    Particle::Any(wc) => {
+                        let vname = format_ident!("{}", vscope.claim("Any"));
+                        let ns_expr = self.any_ns(wc);
+                        variants.push(quote! { #vname(Vec<::tandvard_runtime::AnyElement>) });
+                        reads.push(quote! {
+                            if r.any_matches(#ns_expr, s.ns) {
+                                return Ok(Some(Self::#vname(r.any(next, #ns_expr, 1, Some(1))?)));
+                            }
+                        });
+                        writes.push(quote! { Self::#vname(v) => w.any(v) });
+                    }
+                }
+            }
+            items.insert(0, quote! {
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #(#variants,)*
+                }
+                impl #name {
+                    /// Reads one alternative, or returns `None` when `next` starts none of them.
+                    pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
+                        let Some(s) = next.as_ref() else { return Ok(None) };
+                        #(#reads)*
+                        Ok(None)
+                    }
+                    /// Writes the alternative.
+                    pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
+                        match self {
+                            #(#writes,)*
+                        }
+                    }
+                }
+            });
+        } else {
+            let mut fields = FieldSet::default();
+            let once = Group {
+                min_occurs: 1,
+                max_occurs: Some(1),
+                ..g.clone()
+            };
+            self.group_fields(&once, &module, &path.name, &mut fields, &mut items, false);
+            let decls = &fields.decls;
+            let reads = &fields.reads;
+            let names = &fields.names;
+            let writes = &fields.content_writes;
+            let firsts: Vec<TokenStream> = first_names(&Particle::Group(g.clone()))
+                .iter()
+                .map(|q| {
+                    let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
+                    let local = Literal::byte_string(q.local.as_bytes());
+                    quote! { r.is(s, #ns, #local) }
+                })
+                .collect();
+            let starts = if firsts.is_empty() {
+                quote! { true }
+            } else {
+                quote! { #(#firsts)||* }
+            };
+            items.insert(0, quote! {
+                #[derive(Debug, Clone, PartialEq)]
+                pub struct #name {
+                    #(#decls,)*
+                }
+                impl #name {
+                    /// Reads the group, or returns `None` when `next_in` does not start it.
+                    pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next_in: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
+                        let Some(s) = next_in.as_ref() else { return Ok(None) };
+                        if !(#starts) {
+                            return Ok(None);
+                        }
+                        let mut next = next_in.take();
+                        #(#reads)*
+                        *next_in = next;
+                        Ok(Some(Self { #(#names),* }))
+                    }
+                    /// Writes the group's elements.
+                    pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
+                        #(#writes)*
+                    }
+                }
+            });
+        }
+        items
+    }
+
+    fn any_ns(&mut self, wc: &Wildcard) -> TokenStream {
+        match &wc.namespace {
+            NamespaceConstraint::Any => quote! { ::tandvard_runtime::AnyNs::Any },
+            NamespaceConstraint::Other(tns) => {
+                let t = tns.clone().unwrap_or_default();
+                let c = self.ns_const(&t);
+                quote! { ::tandvard_runtime::AnyNs::Other(&[#c]) }
+            }
+            NamespaceConstraint::List(list) => {
+                let items: Vec<TokenStream> = list
+                    .iter()
+                    .map(|u| {
+                        let u = u.clone().unwrap_or_default();
+                        self.ns_const(&u)
+                    })
+                    .collect();
+                quote! { ::tandvard_runtime::AnyNs::List(&[#(#items),*]) }
+            }
+        }
+    }
+
+    /// The Rust type of one occurrence of an element (with `Nillable` when nillable).
+    fn element_value_type(&mut self, e: &ElementUse, module: &str, ctx: &str) -> TokenStream {
+        let inner = self.rust_type(&e.type_, module, ctx, &e.name.local);
+        if e.nillable {
+            quote! { ::tandvard_runtime::Nillable<#inner> }
+        } else {
+            inner
+        }
+    }
+
+    fn needs_box(&self, t: &TypeUse) -> bool {
+        match t {
+            TypeUse::Named(q) => self.recursive.contains(&q.to_string()),
+            _ => false,
+        }
+    }
+
+    fn particle_field(
+        &mut self,
+        p: &Particle,
+        module: &str,
+        ctx: &str,
+        fields: &mut FieldSet,
+        items: &mut Vec<TokenStream>,
+    ) {
+        match p {
+            Particle::Element(e) => {
+                let fname = fields.scope.claim(&snake(&e.name.local));
+                let ident = format_ident!("{}", fname);
+                let ty = self.element_value_type(e, module, ctx);
+                let ns = self.ns_const(e.name.ns.as_deref().unwrap_or(""));
+                let local = Literal::byte_string(e.name.local.as_bytes());
+                let written = self.prefixed(&e.name);
+                let fdoc = self.doc(e.doc.as_deref());
+                let boxed = self.needs_box(&e.type_);
+                let (decl, read, write) = match (e.min_occurs, e.max_occurs) {
+                    (1, Some(1)) if boxed => (
+                        quote! { #fdoc pub #ident: Box<#ty> },
+                        quote! { let #ident = Box::new(r.req(&mut next, #ns, #local)?); },
+                        quote! { w.elem(#written, &*self.#ident); },
+                    ),
+                    (1, Some(1)) => (
+                        quote! { #fdoc pub #ident: #ty },
+                        quote! { let #ident = r.req(&mut next, #ns, #local)?; },
+                        quote! { w.elem(#written, &self.#ident); },
+                    ),
+                    (0, Some(1)) if boxed => (
+                        quote! { #fdoc pub #ident: Option<Box<#ty>> },
+                        quote! { let #ident = r.opt(&mut next, #ns, #local)?.map(Box::new); },
+                        quote! { if let Some(v) = &self.#ident { w.elem(#written, &**v); } },
+                    ),
+                    (0, Some(1)) => (
+                        quote! { #fdoc pub #ident: Option<#ty> },
+                        quote! { let #ident = r.opt(&mut next, #ns, #local)?; },
+                        quote! { w.elem_opt(#written, &self.#ident); },
+                    ),
+                    (min, max) => {
+                        let min = min as usize;
+                        let max_tok = opt_usize(max);
+                        (
+                            quote! { #fdoc pub #ident: Vec<#ty> },
+                            quote! { let #ident = r.rep(&mut next, #ns, #local, #min, #max_tok)?; },
+                            quote! { w.elems(#written, &self.#ident); },
+                        )
+                    }
+                };
+                let fixed_check = match (&e.fixed, e.max_occurs) {
+                    (Some(f), Some(1)) if is_simple_use(self.contract, &e.type_) && !e.nillable => {
+                        let local_s = e.name.local.clone();
+                        if e.min_occurs == 0 {
+                            quote! { if let Some(v) = &#ident { r.check_fixed(v, #f, #local_s)?; } }
+                        } else {
+                            quote! { r.check_fixed(&#ident, #f, #local_s)?; }
+                        }
+                    }
+                    _ => TokenStream::new(),
+                };
+                fields.decls.push(decl);
+                fields.reads.push(quote! { #read #fixed_check });
+                fields.content_writes.push(write);
+                fields.names.push(ident);
+            }
+            Particle::Group(g) => {
+                self.group_fields(g, module, ctx, fields, items, false);
+            }
+            Particle::Any(wc) => {
+                let fname = fields.scope.claim("any");
+                let ident = format_ident!("{}", fname);
+                let ns_expr = self.any_ns(wc);
+                let min = wc.min_occurs as usize;
+                let max_tok = opt_usize(wc.max_occurs);
+                fields.decls.push(quote! {
+                    /// Elements of other namespaces admitted by the `xs:any` extension point,
+                    /// kept verbatim so they survive a read-write round trip.
+                    pub #ident: Vec<::tandvard_runtime::AnyElement>
+                });
+                fields.reads.push(quote! {
+                    let #ident = r.any(&mut next, #ns_expr, #min, #max_tok)?;
+                });
+                fields.content_writes.push(quote! { w.any(&self.#ident); });
+                fields.names.push(ident);
+            }
+        }
+    }
+
+    /// `xs:all`: elements in any order, each at most once.
+    fn all_fields(&mut self, g: &Group, module: &str, ctx: &str, fields: &mut FieldSet) {
+        let mut slots = Vec::new();
+        let mut arms = Vec::new();
+        let mut finals = Vec::new();
+        for p in &g.particles {
+            let Particle::Element(e) = p else { continue };
+            let fname = fields.scope.claim(&snake(&e.name.local));
+            let ident = format_ident!("{}", fname);
+            let ty = self.element_value_type(e, module, ctx);
+            let ns = self.ns_const(e.name.ns.as_deref().unwrap_or(""));
+            let local = Literal::byte_string(e.name.local.as_bytes());
+            let local_str = e.name.local.clone();
+            let written = self.prefixed(&e.name);
+            slots.push(quote! { let mut #ident: Option<#ty> = None; });
+            arms.push(quote! {
+                if r.is(s, #ns, #local) {
+                    if #ident.is_some() {
+                        return Err(r.unexpected(next, &[]));
+                    }
+                    #ident = Some(r.req(&mut next, #ns, #local)?);
+                    continue;
+                }
+            });
+            if e.min_occurs == 0 {
+                fields.decls.push(quote! { pub #ident: Option<#ty> });
+                fields
+                    .content_writes
+                    .push(quote! { w.elem_opt(#written, &self.#ident); });
+            } else {
+                fields.decls.push(quote! { pub #ident: #ty });
+                finals.push(quote! {
+                    let #ident = match #ident {
+                        Some(v) => v,
+                        None => return Err(r.missing_element(#local_str)),
+                    };
+                });
+                fields
+                    .content_writes
+                    .push(quote! { w.elem(#written, &self.#ident); });
+            }
+            fields.names.push(ident);
+        }
+        fields.reads.push(quote! {
+            #(#slots)*
+            while let Some(s) = next.as_ref() {
+                #(#arms)*
+                break;
+            }
+            #(#finals)*
+        });
+    }
+}
+
+/// A facet-checked newtype around `inner`.
+fn newtype(
+    name: &Ident,
+    doc: TokenStream,
+    inner: &TokenStream,
+    borrowed: &TokenStream,
+    base_check: &TokenStream,
+    checks: &TokenStream,
+) -> TokenStream {
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name(#inner);
+        impl #name {
+            /// Checks the facets and wraps the value.
+            pub fn new(value: #inner) -> Result<Self, ::tandvard_runtime::ValueError> {
+                Self::validate(&value)?;
+                Ok(Self(value))
+            }
+            /// Checks the value against this type's facets (and its base type's).
+            pub fn validate(value: &#borrowed) -> Result<(), ::tandvard_runtime::ValueError> {
+                #base_check
+                #checks
+                Ok(())
+            }
+            /// The value.
+            pub fn get(&self) -> &#borrowed {
+                &self.0
+            }
+            /// The value, consuming the wrapper.
+            pub fn into_inner(self) -> #inner {
+                self.0
+            }
+        }
+        impl ::tandvard_runtime::SimpleValue for #name {
+            fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
+                Self::new(<#inner as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+            }
+            fn write_text(&self, out: &mut String) {
+                ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
+            }
+        }
+        impl TryFrom<#inner> for #name {
+            type Error = ::tandvard_runtime::ValueError;
+            fn try_from(value: #inner) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+    }
+}
+
+/// Fields of a struct being rendered.
+#[derive(Default)]
+struct FieldSet {
+    scope: Scope,
+    decls: Vec<TokenStream>,
+    reads: Vec<TokenStream>,
+    names: Vec<Ident>,
+    attr_writes: Vec<TokenStream>,
+    content_writes: Vec<TokenStream>,
+    simple: bool,
+}
+
+impl FieldSet {
+    fn attr_count(&self) -> usize {
+        self.attr_writes.len()
+    }
+}
+
+fn opt_usize(max: Option<u64>) -> TokenStream {
+    match max {
+        Some(m) => {
+            let m = m as usize;
+            quote! { Some(#m) }
+        }
+        None => quote! { None },
+    }
+}
+
+/// Doc attributes for a documentation text.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let mut out = TokenStream::new();
+    for line in text.lines() {
+        let line = format!(" {}", line.replace("*/", "* /"));
+        let line = line.trim_end().to_string();
+        out.extend(quote! { #[doc = #line] });
+    }
+    out
+}
+
+/// The Rust type for a built-in.
+pub fn builtin_type(b: Builtin) -> TokenStream {
+    use Builtin as B;
+    match b {
+        B::Boolean => quote! { bool },
+        B::Decimal => quote! { ::tandvard_runtime::Decimal },
+        B::Integer | B::NonPositiveInteger | B::NegativeInteger | B::Long => quote! { i64 },
+        B::NonNegativeInteger | B::PositiveInteger | B::UnsignedLong => quote! { u64 },
+        B::Int => quote! { i32 },
+        B::Short => quote! { i16 },
+        B::Byte => quote! { i8 },
+        B::UnsignedInt => quote! { u32 },
+        B::UnsignedShort => quote! { u16 },
+        B::UnsignedByte => quote! { u8 },
+        B::Float => quote! { f32 },
+        B::Double => quote! { f64 },
+        B::Date => quote! { ::tandvard_runtime::Date },
+        B::DateTime => quote! { ::tandvard_runtime::DateTime },
+        B::Time => quote! { ::tandvard_runtime::Time },
+        B::Duration => quote! { ::tandvard_runtime::Duration },
+        B::GYear => quote! { ::tandvard_runtime::GYear },
+        B::GYearMonth => quote! { ::tandvard_runtime::GYearMonth },
+        B::GMonth => quote! { ::tandvard_runtime::GMonth },
+        B::GMonthDay => quote! { ::tandvard_runtime::GMonthDay },
+        B::GDay => quote! { ::tandvard_runtime::GDay },
+        B::Base64Binary => quote! { Vec<u8> },
+        B::HexBinary => quote! { ::tandvard_runtime::HexBinary },
+        B::NmTokens | B::IdRefs | B::Entities => quote! { ::tandvard_runtime::XsList<String> },
+        B::AnyType => quote! { ::tandvard_runtime::AnyElement },
+        _ => quote! { String },
+    }
+}
+
+fn builtin_is_text(b: Builtin) -> bool {
+    use Builtin as B;
+    matches!(
+        b,
+        B::String
+            | B::NormalizedString
+            | B::Token
+            | B::Language
+            | B::Name
+            | B::NcName
+            | B::NmToken
+            | B::Id
+            | B::IdRef
+            | B::Entity
+            | B::AnyUri
+            | B::QName
+            | B::Notation
+            | B::AnySimpleType
+    )
+}
+
+fn builtin_is_integer(b: Builtin) -> bool {
+    use Builtin as B;
+    matches!(
+        b,
+        B::Integer
+            | B::NonPositiveInteger
+            | B::NegativeInteger
+            | B::Long
+            | B::Int
+            | B::Short
+            | B::Byte
+            | B::NonNegativeInteger
+            | B::UnsignedLong
+            | B::UnsignedInt
+            | B::UnsignedShort
+            | B::UnsignedByte
+            | B::PositiveInteger
+    )
+}
+
+/// A Rust expression of the built-in's type for a facet value, when we can render one.
+fn literal_for(b: Builtin, v: &str) -> Option<TokenStream> {
+    let v = v.trim();
+    if builtin_is_integer(b) {
+        let ty = builtin_type(b).to_string();
+        let n: i128 = v.trim_start_matches('+').parse().ok()?;
+        return format!("{n}_{ty}").parse().ok();
+    }
+    match b {
+        Builtin::Decimal => {
+            let d: rust_decimal::Decimal = v.trim_start_matches('+').parse().ok()?;
+            let m = Literal::i128_unsuffixed(d.mantissa());
+            let s = d.scale();
+            Some(quote! { ::tandvard_runtime::Decimal::from_i128_with_scale(#m, #s) })
+        }
+        Builtin::Float | Builtin::Double => {
+            let f: f64 = v.parse().ok()?;
+            if !f.is_finite() {
+                return None;
+            }
+            let ty = builtin_type(b).to_string();
+            format!("{f:?}_{ty}").parse().ok()
+        }
+        _ => None,
+    }
+}
+
+fn is_complex(c: &Contract, q: &QName) -> bool {
+    matches!(c.type_def(q).map(|d| &d.kind), Some(TypeKind::Complex(_)))
+}
+
+fn base_is_enum(c: &Contract, base: Option<&QName>) -> bool {
+    let Some(q) = base else { return false };
+    match c.type_def(q).map(|d| &d.kind) {
+        Some(TypeKind::Simple(s)) => !s.enumeration.is_empty() || base_is_enum(c, s.base.as_ref()),
+        _ => false,
+    }
+}
+
+/// Whether a type use is a simple type (so its values have a lexical form to compare).
+fn is_simple_use(c: &Contract, t: &TypeUse) -> bool {
+    match t {
+        TypeUse::Builtin(b) => !matches!(b, Builtin::AnyType),
+        TypeUse::Named(q) => matches!(c.type_def(q).map(|d| &d.kind), Some(TypeKind::Simple(_))),
+        TypeUse::Inline(def) => matches!(def.kind, TypeKind::Simple(_)),
+    }
+}
+
+/// Whether a named simple type carries checks (facets somewhere in its chain).
+fn has_checks(c: &Contract, q: &QName) -> bool {
+    match c.type_def(q).map(|d| &d.kind) {
+        Some(TypeKind::Simple(s)) => {
+            !s.facets.is_empty() || s.base.as_ref().is_some_and(|b| has_checks(c, b))
+        }
+        _ => false,
+    }
+}
+
+/// Named complex types referenced through single-valued (non-Vec) element fields.
+fn collect_single_refs(c: &Contract, kind: &TypeKind, out: &mut BTreeSet<String>) {
+    fn group(c: &Contract, g: &Group, many: bool, out: &mut BTreeSet<String>) {
+        let many = many || g.max_occurs != Some(1);
+        for p in &g.particles {
+            match p {
+                Particle::Element(e) => {
+                    if many || e.max_occurs != Some(1) {
+                        continue;
+                    }
+                    match &e.type_ {
+                        TypeUse::Named(q) => {
+                            out.insert(q.to_string());
+                        }
+                        TypeUse::Inline(def) => collect_single_refs(c, &def.kind, out),
+                        TypeUse::Builtin(_) => {}
+                    }
+                }
+                Particle::Group(g) => group(c, g, many, out),
+                Particle::Any(_) => {}
+            }
+        }
+    }
+    if let TypeKind::Complex(ct) = kind {
+        if let Content::Elements(g) = &ct.content {
+            group(c, g, false, out);
+        }
+    }
+}
+
+/// Namespaces of every element and qualified attribute reachable from a type.
+fn collect_namespaces(
+    c: &Contract,
+    t: &TypeUse,
+    uris: &mut BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+) {
+    match t {
+        TypeUse::Builtin(_) => {}
+        TypeUse::Named(q) => {
+            if !seen.insert(q.to_string()) {
+                return;
+            }
+            if let Some(def) = c.type_def(q) {
+                collect_kind(c, &def.kind, uris, seen);
+            }
+        }
+        TypeUse::Inline(def) => collect_kind(c, &def.kind, uris, seen),
+    }
+}
+
+fn collect_kind(
+    c: &Contract,
+    k: &TypeKind,
+    uris: &mut BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+) {
+    match k {
+        TypeKind::Simple(s) => match &s.variety {
+            SimpleVariety::List(item) => collect_namespaces(c, item, uris, seen),
+            SimpleVariety::Union(m) => {
+                for t in m {
+                    collect_namespaces(c, t, uris, seen);
+                }
+            }
+            SimpleVariety::Atomic(_) => {}
+        },
+        TypeKind::Complex(ct) => {
+            for a in &ct.attributes {
+                if let Some(ns) = &a.name.ns {
+                    uris.insert(ns.clone());
+                }
+            }
+            match &ct.content {
+                Content::Simple(t) => collect_namespaces(c, t, uris, seen),
+                Content::Elements(g) => collect_group(c, g, uris, seen),
+                Content::Empty => {}
+            }
+        }
+    }
+}
+
+fn collect_group(
+    c: &Contract,
+    g: &Group,
+    uris: &mut BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+) {
+    for p in &g.particles {
+        match p {
+            Particle::Element(e) => {
+                if let Some(ns) = &e.name.ns {
+                    uris.insert(ns.clone());
+                }
+                collect_namespaces(c, &e.type_, uris, seen);
+            }
+            Particle::Group(g) => collect_group(c, g, uris, seen),
+            Particle::Any(_) => {}
+        }
+    }
+}
+
+/// The element names that can start a particle (its first set).
+fn first_names(p: &Particle) -> Vec<QName> {
+    match p {
+        Particle::Element(e) => vec![e.name.clone()],
+        Particle::Any(_) => Vec::new(),
+        Particle::Group(g) => match g.kind {
+            GroupKind::Choice | GroupKind::All => {
+                g.particles.iter().flat_map(first_names).collect()
+            }
+            GroupKind::Sequence => {
+                let mut out = Vec::new();
+                for p in &g.particles {
+                    out.extend(first_names(p));
+                    let optional = match p {
+                        Particle::Element(e) => e.min_occurs == 0,
+                        Particle::Group(g) => g.min_occurs == 0,
+                        Particle::Any(w) => w.min_occurs == 0,
+                    };
+                    if !optional {
+                        break;
+                    }
+                }
+                out
+            }
+        },
+    }
+}
+
+#[allow(dead_code)]
+fn span() -> Span {
+    Span::call_site()
+}
