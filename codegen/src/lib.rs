@@ -10,6 +10,7 @@
 pub mod diff;
 pub mod generate;
 pub mod input;
+pub mod mock;
 pub mod model;
 pub mod render;
 pub mod schema;

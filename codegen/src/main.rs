@@ -43,6 +43,8 @@ enum Command {
     },
     /// Report what changed between two contract revisions.
     Diff(tandvard_codegen::diff::cli::DiffArgs),
+    /// Run a mock of the e-service that answers every operation with its example response.
+    ServeMock(tandvard_codegen::mock::MockArgs),
     /// Write the contract model snapshot (stable JSON) of contracts.
     Snapshot {
         /// Contract directories or WSDL/XSD files.
@@ -79,6 +81,7 @@ fn load_catalog(path: Option<&PathBuf>) -> Result<Catalog, tandvard_codegen::Err
 fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
     match cli.command {
         Command::Diff(args) => Ok(tandvard_codegen::diff::cli::run(&args)),
+        Command::ServeMock(args) => Ok(tandvard_codegen::mock::run(&args)),
         Command::Generate {
             contracts,
             out,

@@ -5,7 +5,9 @@
 //!   namespace, and the contract snapshot;
 //! - a single file with inline modules (the build.rs `Builder`), for `include!`.
 
+pub mod client;
 pub mod names;
+pub mod server;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -34,6 +36,10 @@ pub struct RenderOptions {
     pub source: String,
     /// Emit doc comments from `xs:documentation` and `wsdl:documentation`.
     pub docs: bool,
+    /// Generate the client (one async fn per operation).
+    pub client: bool,
+    /// Generate the server side (a trait per port type and a router).
+    pub server: bool,
 }
 
 impl Default for RenderOptions {
@@ -44,6 +50,8 @@ impl Default for RenderOptions {
             runtime_dependency: format!("tandvard-runtime = \"{}\"", env!("CARGO_PKG_VERSION")),
             source: "contracts/".to_string(),
             docs: true,
+            client: true,
+            server: true,
         }
     }
 }
@@ -72,6 +80,12 @@ fn parts(contract: &Contract, opts: &RenderOptions) -> Parts {
     let (ns_consts, messages) = messages_module(contract, &element_paths);
     root_items.extend(ns_consts);
     modules.push(messages);
+    if opts.client {
+        modules.extend(client::render(contract, &element_paths));
+    }
+    if opts.server {
+        modules.extend(server::render(contract, &element_paths));
+    }
     modules.sort_by(|a, b| a.name.cmp(&b.name));
     Parts {
         root_items,
