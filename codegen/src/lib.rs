@@ -7,6 +7,7 @@
 //!   resolver and a source index (file and line of every declaration).
 //! - [`model`]: the contract model both the renderer and the diff work from.
 
+pub mod builder;
 pub mod diff;
 pub mod generate;
 pub mod input;
@@ -16,13 +17,15 @@ pub mod render;
 pub mod schema;
 pub mod wsdl;
 
+pub use builder::{Builder, Generated};
 pub use input::{LoadedContracts, load_contracts};
 
 use std::path::Path;
 
 /// Every error the generator reports. Each message names the file and line (or the element
-/// path) and what was expected.
-#[derive(Debug, thiserror::Error)]
+/// path) and what was expected. `Debug` prints the same message as `Display`, so that a
+/// build script returning `Result<(), Error>` shows a readable error in cargo's output.
+#[derive(thiserror::Error)]
 pub enum Error {
     /// A WSDL document is malformed or inconsistent.
     #[error(transparent)]
@@ -52,5 +55,11 @@ impl Error {
             path: schema::display_path(path),
             source,
         }
+    }
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
     }
 }

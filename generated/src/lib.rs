@@ -58,6 +58,9 @@ pub const NS_CLAIM_V2: &str = "urn:fk:tandvard:claim:2";
 pub const NS_COMMON_V1: &str = "urn:fk:tandvard:common:1";
 ///Namespace `urn:fk:tandvard:fault:1`.
 pub const NS_FAULT_V1: &str = "urn:fk:tandvard:fault:1";
+/// How these bindings read messages by default (limits, and whether unexpected
+/// elements are rejected or skipped), as chosen when they were generated.
+pub const READ_OPTIONS: ::tandvard_runtime::ReadOptions = ::tandvard_runtime::ReadOptions::strict();
 ///Types of namespace `urn:fk:tandvard:CheckPatientResponder:2`.
 pub mod check_patient_responder_v2;
 ///Types of namespace `urn:fk:tandvard:claim:2`.

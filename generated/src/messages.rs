@@ -88,7 +88,7 @@ pub enum Message {
 impl Message {
     /// Reads a message document, choosing the type by its root element.
     pub fn from_xml(input: &[u8]) -> Result<Self, ::tandvard_runtime::Error> {
-        Self::from_xml_with(input, &::tandvard_runtime::ReadOptions::default())
+        Self::from_xml_with(input, &super::READ_OPTIONS)
     }
     /// Reads a message document with explicit read options.
     pub fn from_xml_with(

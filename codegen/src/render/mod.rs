@@ -40,6 +40,8 @@ pub struct RenderOptions {
     pub client: bool,
     /// Generate the server side (a trait per port type and a router).
     pub server: bool,
+    /// Skip unexpected elements when reading (instead of rejecting them) by default.
+    pub lenient: bool,
 }
 
 impl Default for RenderOptions {
@@ -52,6 +54,7 @@ impl Default for RenderOptions {
             docs: true,
             client: true,
             server: true,
+            lenient: false,
         }
     }
 }
@@ -79,6 +82,16 @@ fn parts(contract: &Contract, opts: &RenderOptions) -> Parts {
     let (mut modules, mut root_items, warnings) = renderer.render();
     let (ns_consts, messages) = messages_module(contract, &element_paths);
     root_items.extend(ns_consts);
+    let read_options = if opts.lenient {
+        quote! { ::tandvard_runtime::ReadOptions::lenient() }
+    } else {
+        quote! { ::tandvard_runtime::ReadOptions::strict() }
+    };
+    root_items.extend(quote! {
+        /// How these bindings read messages by default (limits, and whether unexpected
+        /// elements are rejected or skipped), as chosen when they were generated.
+        pub const READ_OPTIONS: ::tandvard_runtime::ReadOptions = #read_options;
+    });
     modules.push(messages);
     if opts.client {
         modules.extend(client::render(contract, &element_paths));
@@ -161,7 +174,7 @@ fn messages_module(
         impl Message {
             /// Reads a message document, choosing the type by its root element.
             pub fn from_xml(input: &[u8]) -> Result<Self, ::tandvard_runtime::Error> {
-                Self::from_xml_with(input, &::tandvard_runtime::ReadOptions::default())
+                Self::from_xml_with(input, &super::READ_OPTIONS)
             }
             /// Reads a message document with explicit read options.
             pub fn from_xml_with(input: &[u8], options: &::tandvard_runtime::ReadOptions) -> Result<Self, ::tandvard_runtime::Error> {
@@ -315,6 +328,7 @@ pub fn render_single_file(contract: &Contract, opts: &RenderOptions) -> Result<R
         let doc = module_doc(m);
         mods.extend(quote! {
             #[doc = #doc]
+            #[allow(clippy::large_enum_variant, clippy::too_many_lines)]
             pub mod #ident {
                 #(#items)*
             }

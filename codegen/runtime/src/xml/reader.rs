@@ -57,10 +57,26 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
+        Self::strict()
+    }
+}
+
+impl ReadOptions {
+    /// The defaults: depth 128, 64 MiB, unexpected elements rejected.
+    pub const fn strict() -> Self {
         ReadOptions {
             max_depth: 128,
             max_size: 64 * 1024 * 1024,
             unknown_elements: UnknownElements::Reject,
+        }
+    }
+
+    /// Like [`strict`](Self::strict), but unexpected elements are skipped
+    /// ([`UnknownElements::Skip`]).
+    pub const fn lenient() -> Self {
+        ReadOptions {
+            unknown_elements: UnknownElements::Skip,
+            ..Self::strict()
         }
     }
 }
