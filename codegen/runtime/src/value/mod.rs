@@ -423,7 +423,56 @@ impl SimpleValue for Decimal {
         parse_decimal(s)
     }
     fn write_text(&self, out: &mut String) {
-        use std::fmt::Write;
-        let _ = write!(out, "{self}");
+        write_decimal(out, self);
+    }
+}
+
+/// Writes a decimal's lexical form (sign, digits, the scale's fraction digits) without the
+/// formatting machinery: money is written on every call.
+fn write_decimal(out: &mut String, d: &Decimal) {
+    let m = d.mantissa();
+    let scale = d.scale() as usize;
+    if m < 0 {
+        out.push('-');
+    }
+    let abs = m.unsigned_abs();
+    let mut buf = [0u8; 40];
+    let mut i = buf.len();
+    if abs <= u128::from(u64::MAX) {
+        // The common case: the 64-bit division is much cheaper than the 128-bit one.
+        let mut v = abs as u64;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+    } else {
+        let mut v = abs;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+    }
+    let digits = std::str::from_utf8(&buf[i..]).unwrap_or("0");
+    if scale == 0 {
+        out.push_str(digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        out.push_str(int);
+        out.push('.');
+        out.push_str(frac);
+    } else {
+        out.push_str("0.");
+        for _ in digits.len()..scale {
+            out.push('0');
+        }
+        out.push_str(digits);
     }
 }
