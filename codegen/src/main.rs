@@ -78,6 +78,29 @@ fn load_catalog(path: Option<&PathBuf>) -> Result<Catalog, tandvard_codegen::Err
     }
 }
 
+/// When `generate` replaced a snapshot, writes what changed in the contracts next to it
+/// (`contract-changes.md`), as the diff command would report it.
+fn write_change_report(
+    out: &std::path::Path,
+    previous: &str,
+) -> Result<(), tandvard_codegen::Error> {
+    let io = |path: &std::path::Path, e: std::io::Error| tandvard_codegen::Error::Io {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let snapshot = out.join("contract.snapshot.json");
+    let text = std::fs::read_to_string(&snapshot).map_err(|e| io(&snapshot, e))?;
+    let new = tandvard_codegen::model::Contract::from_snapshot(&text)
+        .map_err(|e| tandvard_codegen::Error::Input(format!("{}: {e}", snapshot.display())))?;
+    let title = format!("Contract changes in {}", out.display());
+    if let Some(report) = tandvard_codegen::diff::report_against_snapshot(previous, &new, &title) {
+        let path = out.join("contract-changes.md");
+        std::fs::write(&path, report).map_err(|e| io(&path, e))?;
+        eprintln!("the contracts changed: see {}", path.display());
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
     match cli.command {
         Command::Diff(args) => Ok(tandvard_codegen::diff::cli::run(&args)),
@@ -122,6 +145,9 @@ fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
                     eprintln!("  no longer generated: {}", out.join(f).display());
                 }
                 return Ok(ExitCode::from(1));
+            }
+            if let Some(previous) = &report.previous_snapshot {
+                write_change_report(&out, previous)?;
             }
             eprintln!(
                 "generated {} ({} interfaces, {} operations, {} types, {} lines of Rust; {} files changed, {} removed)",
