@@ -6,14 +6,31 @@
 //! * [`Writer`] / [`XmlWrite`]: a direct-to-buffer writer.
 //! * [`SimpleValue`]: XSD simple types (numbers, [`Decimal`], dates and times, binary ...).
 //! * [`facets`]: facet checks for generated newtypes, and [`xsd_pattern_to_regex`].
+//! * [`soap`]: SOAP 1.1/1.2 envelopes, header blocks, faults, operation metadata.
+//! * [`client`] and [`transport`] (feature `client`): the async SOAP client over reqwest and
+//!   rustls with mutual TLS, the [`Transport`](transport::Transport) trait, retries.
+//! * [`blocking`] (feature `blocking`): a blocking front for the client.
+//! * [`server`] (feature `server`): a SOAP router and an HTTP(S) server with mutual TLS.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
 mod error;
 pub mod facets;
 mod pattern;
+pub mod soap;
 pub mod value;
 pub mod xml;
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod tls;
+#[cfg(feature = "client")]
+pub mod transport;
 
 pub use error::{Error, ErrorDetail, ErrorKind, ValueError};
 pub use pattern::xsd_pattern_to_regex;
@@ -23,9 +40,9 @@ pub use value::{
     Time, TzOffset, XsList,
 };
 pub use xml::{
-    AnyElement, AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement, Start,
+    AnyAttribute, AnyElement, AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement, Start,
     UnknownElements, Writer, XML_NS, XMLNS_NS, XSI_NS, XmlRead, XmlWrite, from_xml, from_xml_with,
-    to_xml, to_xml_string,
+    to_xml, to_xml_string, to_xml_with_capacity,
 };
 
 /// The XML tokenizer underneath [`Reader`], re-exported for [`Start::raw`].
@@ -36,3 +53,53 @@ pub use regex;
 pub use regex::Regex;
 /// Exact decimal numbers (`xs:decimal`), re-exported from `rust_decimal`.
 pub use rust_decimal::Decimal;
+
+/// The TLS library, re-exported (with the `client` or `server` feature) for custom configurations.
+#[cfg(any(feature = "client", feature = "server"))]
+pub use rustls;
+
+// Gates for code generated into a single file and `include!`d into a vendor crate (the
+// build.rs `Builder`): the client and server parts compile when this crate has the feature.
+
+/// Expands to its items when tandvard-runtime has the `client` feature.
+#[cfg(feature = "client")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __cfg_client {
+    ($($t:tt)*) => { $($t)* };
+}
+/// Expands to nothing: tandvard-runtime was built without the `client` feature.
+#[cfg(not(feature = "client"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __cfg_client {
+    ($($t:tt)*) => {};
+}
+/// Expands to its items when tandvard-runtime has the `blocking` feature.
+#[cfg(feature = "blocking")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __cfg_blocking {
+    ($($t:tt)*) => { $($t)* };
+}
+/// Expands to nothing: tandvard-runtime was built without the `blocking` feature.
+#[cfg(not(feature = "blocking"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __cfg_blocking {
+    ($($t:tt)*) => {};
+}
+/// Expands to its items when tandvard-runtime has the `server` feature.
+#[cfg(feature = "server")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __cfg_server {
+    ($($t:tt)*) => { $($t)* };
+}
+/// Expands to nothing: tandvard-runtime was built without the `server` feature.
+#[cfg(not(feature = "server"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __cfg_server {
+    ($($t:tt)*) => {};
+}

@@ -6,6 +6,7 @@
 //! - a single file with inline modules (the build.rs `Builder`), for `include!`.
 
 pub mod client;
+pub mod interfaces;
 pub mod names;
 pub mod server;
 pub mod types;
@@ -73,14 +74,16 @@ pub struct Rendered {
 struct Parts {
     root_items: TokenStream,
     modules: Vec<ModuleCode>,
+    /// Doc lines of modules that are not namespace modules (the interface modules).
+    docs: BTreeMap<String, String>,
     warnings: Vec<String>,
 }
 
-fn parts(contract: &Contract, opts: &RenderOptions) -> Parts {
+fn parts(contract: &Contract, opts: &RenderOptions, single_file: bool) -> Parts {
     let renderer = TypeRenderer::new(contract, TypeOptions { docs: opts.docs });
     let element_paths = renderer.element_paths();
-    let (mut modules, mut root_items, warnings) = renderer.render();
-    let (ns_consts, messages) = messages_module(contract, &element_paths);
+    let (mut modules, mut root_items, mut warnings) = renderer.render();
+    let (ns_consts, mut messages) = messages_module(contract, &element_paths);
     root_items.extend(ns_consts);
     let read_options = if opts.lenient {
         quote! { ::tandvard_runtime::ReadOptions::lenient() }
@@ -92,17 +95,35 @@ fn parts(contract: &Contract, opts: &RenderOptions) -> Parts {
         /// elements are rejected or skipped), as chosen when they were generated.
         pub const READ_OPTIONS: ::tandvard_runtime::ReadOptions = #read_options;
     });
+    let taken: std::collections::BTreeSet<String> = modules
+        .iter()
+        .map(|m| m.name.clone())
+        .chain(std::iter::once(messages.name.clone()))
+        .collect();
+    let interfaces = interfaces::render(
+        contract,
+        &element_paths,
+        &taken,
+        interfaces::InterfaceOptions {
+            client: opts.client,
+            server: opts.server,
+            docs: opts.docs,
+            single_file,
+        },
+    );
+    messages.items.extend(interfaces.message_items);
     modules.push(messages);
-    if opts.client {
-        modules.extend(client::render(contract, &element_paths));
-    }
-    if opts.server {
-        modules.extend(server::render(contract, &element_paths));
+    warnings.extend(interfaces.warnings);
+    let mut docs = BTreeMap::new();
+    for (m, doc) in interfaces.modules {
+        docs.insert(m.name.clone(), doc);
+        modules.push(m);
     }
     modules.sort_by(|a, b| a.name.cmp(&b.name));
     Parts {
         root_items,
         modules,
+        docs,
         warnings,
     }
 }
@@ -155,16 +176,40 @@ fn messages_module(
         let local = proc_macro2::Literal::byte_string(q.local.as_bytes());
         let local_s = q.local.clone();
         variants.push(quote! { #v(super::#m::#n) });
+        // Each message is read in `read_as`'s own frame, so `read` does not hold a
+        // message-sized temporary per variant (which overflows the stack of unoptimized
+        // builds when there are hundreds of large messages, as in UBL).
         reads.push(quote! {
             if r.is(&start, #ns, #local) {
-                return Ok(Self::#v(::tandvard_runtime::XmlRead::read(r, start)?));
+                return read_as(r, start, Self::#v);
             }
         });
         writes.push(quote! { Self::#v(v) => ::tandvard_runtime::to_xml(v) });
         qnames.push(quote! { Self::#v(_) => (#ns, #local_s) });
         expected.push(q.to_string());
     }
+    // An empty enum (schemas without global elements) is matched by value.
+    let scrutinee = if variants.is_empty() {
+        quote! { *self }
+    } else {
+        quote! { self }
+    };
+    let read_as = if variants.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            /// Reads one message type and wraps it in its variant.
+            fn read_as<'i, T: ::tandvard_runtime::XmlRead>(
+                r: &mut ::tandvard_runtime::Reader<'i>,
+                start: ::tandvard_runtime::Start<'i>,
+                wrap: fn(T) -> Message,
+            ) -> Result<Message, ::tandvard_runtime::Error> {
+                Ok(wrap(T::read(r, start)?))
+            }
+        }
+    };
     let items = quote! {
+        #read_as
         /// Every message element of the contracts (request, response, header and fault
         /// elements), for code that handles messages generically: logging, tests, mocks.
         #[derive(Debug, Clone, PartialEq)]
@@ -192,13 +237,13 @@ fn messages_module(
             }
             /// Writes the message as a document.
             pub fn to_xml(&self) -> Vec<u8> {
-                match self {
+                match #scrutinee {
                     #(#writes,)*
                 }
             }
             /// The message element's namespace and local name.
             pub fn element(&self) -> (&'static str, &'static str) {
-                match self {
+                match #scrutinee {
                     #(#qnames,)*
                 }
             }
@@ -253,6 +298,8 @@ fn render_template(
         crate_name => opts.crate_name,
         crate_version => opts.crate_version,
         runtime_dependency => opts.runtime_dependency,
+        client => opts.client && !contract.interfaces.is_empty(),
+        server => opts.server && !contract.interfaces.is_empty(),
         interface_count => contract.interfaces.len(),
         interfaces => interfaces,
     })
@@ -265,9 +312,13 @@ fn format_file(tokens: TokenStream) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-const LINT_ALLOWS: &str = "#![allow(clippy::large_enum_variant, clippy::too_many_lines)]\n";
+const LINT_ALLOWS: &str =
+    "#![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::result_large_err)]\n";
 
-fn module_doc(m: &ModuleCode) -> String {
+fn module_doc(m: &ModuleCode, docs: &BTreeMap<String, String>) -> String {
+    if let Some(d) = docs.get(&m.name) {
+        return d.clone();
+    }
     match (&m.namespace, m.name.as_str()) {
         (Some(ns), _) => format!("Types of namespace `{ns}`."),
         (None, "messages") => "Every message of the contracts in one enum.".to_string(),
@@ -277,7 +328,7 @@ fn module_doc(m: &ModuleCode) -> String {
 
 /// Renders a crate directory.
 pub fn render_crate(contract: &Contract, opts: &RenderOptions) -> Result<Rendered, Error> {
-    let parts = parts(contract, opts);
+    let parts = parts(contract, opts, false);
     let mut files = BTreeMap::new();
     let head = header(opts)?;
     let mut mod_decls = TokenStream::new();
@@ -285,7 +336,7 @@ pub fn render_crate(contract: &Contract, opts: &RenderOptions) -> Result<Rendere
     for m in &parts.modules {
         type_count += m.type_count;
         let ident = format_ident!("{}", m.name);
-        let doc = module_doc(m);
+        let doc = module_doc(m, &parts.docs);
         mod_decls.extend(quote! {
             #[doc = #doc]
             pub mod #ident;
@@ -318,14 +369,14 @@ pub fn render_crate(contract: &Contract, opts: &RenderOptions) -> Result<Rendere
 
 /// Renders one file with inline modules, for `include!` from build.rs output.
 pub fn render_single_file(contract: &Contract, opts: &RenderOptions) -> Result<Rendered, Error> {
-    let parts = parts(contract, opts);
+    let parts = parts(contract, opts, true);
     let mut type_count = 0;
     let mut mods = TokenStream::new();
     for m in &parts.modules {
         type_count += m.type_count;
         let ident = format_ident!("{}", m.name);
         let items = &m.items;
-        let doc = module_doc(m);
+        let doc = module_doc(m, &parts.docs);
         mods.extend(quote! {
             #[doc = #doc]
             #[allow(clippy::large_enum_variant, clippy::too_many_lines)]

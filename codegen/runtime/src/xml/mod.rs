@@ -6,9 +6,11 @@ mod reader;
 mod writer;
 
 pub use any::AnyElement;
+pub(crate) use chars::{RawAttrs, attr_value};
 pub use chars::{XML_NS, XMLNS_NS, XSI_NS};
+pub(crate) use reader::clark;
 pub use reader::{
-    AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement, Start, UnknownElements,
-    XmlRead, from_xml, from_xml_with,
+    AnyAttribute, AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement, Start,
+    UnknownElements, XmlRead, from_xml, from_xml_with,
 };
-pub use writer::{Writer, XmlWrite, to_xml, to_xml_string};
+pub use writer::{Writer, XmlWrite, to_xml, to_xml_string, to_xml_with_capacity};

@@ -23,6 +23,12 @@ use crate::value::SimpleValue;
 pub struct Writer {
     buf: String,
     pending: &'static [(&'static str, &'static str)],
+    /// `xsi:type` (qualified name, and the declaration of its prefix) for the next start tag.
+    pending_type: Option<(&'static str, (&'static str, &'static str))>,
+    /// Open elements.
+    depth: usize,
+    /// Mixed-content elements being written: (depth, text segments, next segment).
+    mixed: Vec<(usize, Vec<String>, usize)>,
 }
 
 /// Writes a value as an element. Generated code implements this for complex types;
@@ -67,7 +73,7 @@ impl Writer {
     pub fn with_capacity(capacity: usize) -> Self {
         Writer {
             buf: String::with_capacity(capacity),
-            pending: &[],
+            ..Writer::default()
         }
     }
 
@@ -111,11 +117,84 @@ impl Writer {
     /// Writes `<name` (and pending root namespace declarations).
     #[inline]
     pub fn start(&mut self, name: &str) {
+        self.depth += 1;
         self.buf.push('<');
         self.buf.push_str(name);
         if !self.pending.is_empty() {
             let decls = std::mem::take(&mut self.pending);
             self.ns_decls(decls);
+            if let Some((qname, decl)) = self.pending_type.take() {
+                let extra: Vec<(&str, &str)> = [("xsi", XSI_NS), decl]
+                    .into_iter()
+                    .filter(|(p, _)| !decls.iter().any(|(q, _)| q == p))
+                    .collect();
+                self.type_attr(qname, &extra);
+            }
+        } else if let Some((qname, decl)) = self.pending_type.take() {
+            self.type_attr(qname, &[("xsi", XSI_NS), decl]);
+        }
+    }
+
+    fn type_attr(&mut self, qname: &str, decls: &[(&str, &str)]) {
+        let mut seen: Vec<&str> = Vec::new();
+        for (p, u) in decls {
+            if !p.is_empty() && !seen.contains(p) {
+                seen.push(p);
+                self.ns_decls(&[(p, u)]);
+            }
+        }
+        self.buf.push_str(" xsi:type=\"");
+        self.buf.push_str(qname);
+        self.buf.push('"');
+    }
+
+    /// Adds `xsi:type="qname"` (declaring `xsi` and the type's `(prefix, uri)`) to the next
+    /// start tag, for a value of a type derived from the element's declared type.
+    pub fn xsi_type_next(&mut self, qname: &'static str, decl: (&'static str, &'static str)) {
+        self.pending_type = Some((qname, decl));
+    }
+
+    /// Starts the text segments of a mixed-content element whose start tag was just closed:
+    /// writes `text[0]` now and `text[k]` after its `k`-th child element; what is left is
+    /// written before its end tag.
+    pub fn mixed_text(&mut self, text: &[String]) {
+        if let Some(first) = text.first() {
+            escape_text(&mut self.buf, first);
+        }
+        self.mixed.push((self.depth, text.to_vec(), 1));
+    }
+
+    /// After a child element ended: the next text segment of a mixed-content parent.
+    fn child_done(&mut self) {
+        if let Some((d, text, next)) = self.mixed.last_mut() {
+            if *d == self.depth {
+                if let Some(t) = text.get(*next) {
+                    escape_text(&mut self.buf, t);
+                }
+                *next += 1;
+            }
+        }
+    }
+
+    /// Writes attributes captured by an `xs:anyAttribute` wildcard (namespaced ones with a
+    /// prefix declared on the element).
+    pub fn any_attrs(&mut self, attrs: &[super::reader::AnyAttribute]) {
+        for (i, a) in attrs.iter().enumerate() {
+            if a.namespace == super::chars::XML_NS {
+                self.buf.push_str(" xml:");
+            } else if a.namespace.is_empty() {
+                self.buf.push(' ');
+            } else {
+                let prefix = format!("_a{i}");
+                self.ns_decls(&[(&prefix, &a.namespace)]);
+                self.buf.push(' ');
+                self.buf.push_str(&prefix);
+                self.buf.push(':');
+            }
+            self.buf.push_str(&a.local);
+            self.buf.push_str("=\"");
+            escape_attr(&mut self.buf, &a.value);
+            self.buf.push('"');
         }
     }
 
@@ -162,14 +241,36 @@ impl Writer {
     #[inline]
     pub fn end_empty(&mut self) {
         self.buf.push_str("/>");
+        self.depth = self.depth.saturating_sub(1);
+        if !self.mixed.is_empty() {
+            self.child_done();
+        }
     }
 
     /// Writes `</name>`.
     #[inline]
     pub fn end(&mut self, name: &str) {
+        if !self.mixed.is_empty() {
+            self.end_mixed();
+        }
         self.buf.push_str("</");
         self.buf.push_str(name);
         self.buf.push('>');
+        self.depth = self.depth.saturating_sub(1);
+        if !self.mixed.is_empty() {
+            self.child_done();
+        }
+    }
+
+    /// Before the end tag of a mixed-content element: its remaining text segments.
+    fn end_mixed(&mut self) {
+        if self.mixed.last().is_some_and(|m| m.0 == self.depth) {
+            if let Some((_, text, next)) = self.mixed.pop() {
+                for t in text.iter().skip(next) {
+                    escape_text(&mut self.buf, t);
+                }
+            }
+        }
     }
 
     /// Writes a simple value as escaped text content.
@@ -218,6 +319,32 @@ impl Writer {
         }
     }
 
+    /// Writes a child element of a simple type in one go: `open` is the whole start tag
+    /// (`<p:name>`), `close` the whole end tag (`</p:name>`). Generated code uses this for
+    /// simple-typed elements, which are most of a message.
+    #[inline]
+    pub fn leaf<T: SimpleValue>(&mut self, open: &str, close: &str, value: &T) {
+        self.buf.push_str(open);
+        self.value(value, false);
+        self.buf.push_str(close);
+    }
+
+    /// [`leaf`](Self::leaf) for an optional element.
+    #[inline]
+    pub fn leaf_opt<T: SimpleValue>(&mut self, open: &str, close: &str, value: &Option<T>) {
+        if let Some(v) = value {
+            self.leaf(open, close, v);
+        }
+    }
+
+    /// [`leaf`](Self::leaf) for a repeated element.
+    #[inline]
+    pub fn leaves<T: SimpleValue>(&mut self, open: &str, close: &str, values: &[T]) {
+        for v in values {
+            self.leaf(open, close, v);
+        }
+    }
+
     /// Writes a child element: `value.write(self, name)`.
     #[inline]
     pub fn elem<T: XmlWrite>(&mut self, name: &str, value: &T) {
@@ -240,10 +367,20 @@ impl Writer {
         }
     }
 
+    /// Writes a value of an element type as that element (its name and namespace
+    /// declarations from [`RootElement`]), e.g. a header block or a fault detail.
+    pub fn elem_root<T: XmlWrite + RootElement>(&mut self, value: &T) {
+        self.pending_ns_decls(T::NAMESPACES);
+        value.write(self, T::PREFIXED_NAME);
+    }
+
     /// Writes captured wildcard elements verbatim.
     pub fn any(&mut self, values: &[AnyElement]) {
         for v in values {
             self.buf.push_str(v.as_str());
+            if !self.mixed.is_empty() {
+                self.child_done();
+            }
         }
     }
 }
@@ -256,7 +393,18 @@ pub fn to_xml<T: XmlWrite + RootElement>(value: &T) -> Vec<u8> {
 
 /// Like [`to_xml`], as a `String`.
 pub fn to_xml_string<T: XmlWrite + RootElement>(value: &T) -> String {
-    let mut w = Writer::with_capacity(256);
+    to_xml_string_with_capacity(value, 256)
+}
+
+/// Like [`to_xml`], with the output buffer allocated for `capacity` bytes up front (when the
+/// size is roughly known, e.g. a message with a large attachment, this saves the copies of
+/// a growing buffer).
+pub fn to_xml_with_capacity<T: XmlWrite + RootElement>(value: &T, capacity: usize) -> Vec<u8> {
+    to_xml_string_with_capacity(value, capacity).into_bytes()
+}
+
+fn to_xml_string_with_capacity<T: XmlWrite + RootElement>(value: &T, capacity: usize) -> String {
+    let mut w = Writer::with_capacity(capacity);
     w.pending_ns_decls(T::NAMESPACES);
     value.write(&mut w, T::PREFIXED_NAME);
     w.into_string()

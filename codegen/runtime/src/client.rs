@@ -1,0 +1,783 @@
+//! The SOAP client that generated clients are built on: envelopes with header blocks, the
+//! SOAP action, per-operation timeouts, typed faults, and retries with backoff where the
+//! operation's [`Idempotency`] class allows them.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::ValueError;
+use crate::soap::{
+    Attempt, Body, EnvelopeWriter, Fault, FaultDetail, Idempotency, Operation, RequestHeaderFields,
+    SoapFault, new_message_id, read_envelope, read_envelope_payload,
+};
+use crate::transport::{
+    HttpRequest, HttpResponse, HttpsTransport, Transport, TransportError, TransportErrorKind,
+};
+use crate::xml::{ReadOptions, RootElement, Writer, XmlRead, XmlWrite};
+
+/// A header block the client sends with a request, filled in per attempt.
+/// Implemented for every generated header type (which implements [`RequestHeaderFields`]).
+pub trait HeaderValue: Send + Sync {
+    /// Writes the block for one attempt (with that attempt's message id and time).
+    fn write_attempt(&self, w: &mut Writer, attempt: &Attempt<'_>) -> Result<(), ValueError>;
+    /// The idempotency key the block carries as set by the caller, if any.
+    fn idempotency_key(&self) -> Option<String>;
+}
+
+impl<H> HeaderValue for H
+where
+    H: XmlWrite + RootElement + RequestHeaderFields + Clone + Send + Sync,
+{
+    fn write_attempt(&self, w: &mut Writer, attempt: &Attempt<'_>) -> Result<(), ValueError> {
+        let mut h = self.clone();
+        h.prepare_attempt(attempt)?;
+        w.pending_ns_decls(H::NAMESPACES);
+        h.write(w, H::PREFIXED_NAME);
+        Ok(())
+    }
+    fn idempotency_key(&self) -> Option<String> {
+        RequestHeaderFields::idempotency_key(self)
+    }
+}
+
+/// Why a call failed. A business rejection is not an error: it is a response whose result
+/// says so (see [`BusinessResult`](crate::soap::BusinessResult)).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<F> {
+    /// The request could not be built (a header not set, a header value that does not fit
+    /// its type).
+    Request(String),
+    /// No HTTP response: connection refused, TLS handshake or certificate refused, the
+    /// connection dropped.
+    Transport(TransportError),
+    /// The exchange did not complete in time.
+    Timeout(TransportError),
+    /// The response body exceeded the size limit.
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// An HTTP error status whose body is not a SOAP envelope (a proxy's or a load
+    /// balancer's error page, a 404 ...).
+    Http {
+        /// The status code.
+        status: u16,
+        /// The response `Content-Type`.
+        content_type: Option<String>,
+        /// The start of the body, as text.
+        body_snippet: String,
+        /// The `Retry-After` header, when given in seconds.
+        retry_after: Option<Duration>,
+    },
+    /// A success status, but the body is not a valid SOAP response: malformed XML, a
+    /// DOCTYPE, too deep, not an envelope, not the expected payload.
+    Xml {
+        /// The status code.
+        status: u16,
+        /// The response `Content-Type`.
+        content_type: Option<String>,
+        /// What is wrong, and where.
+        error: crate::Error,
+    },
+    /// A SOAP fault, with its detail typed as one of the operation's declared faults.
+    Fault(Box<SoapFault<F>>),
+}
+
+impl<F> Error<F> {
+    /// The SOAP fault, if this is one.
+    pub fn fault(&self) -> Option<&SoapFault<F>> {
+        match self {
+            Error::Fault(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The typed fault detail, if this is a fault with a declared detail.
+    pub fn detail(&self) -> Option<&F> {
+        self.fault().and_then(|f| f.detail.as_ref())
+    }
+
+    /// Whether the call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Http { status, .. } | Error::Xml { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    fn from_transport(e: TransportError) -> Self {
+        match e.kind() {
+            TransportErrorKind::Timeout => Error::Timeout(e),
+            TransportErrorKind::TooLarge { limit } => Error::TooLarge { limit },
+            _ => Error::Transport(e),
+        }
+    }
+}
+
+impl<F: FaultDetail> fmt::Display for Error<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Request(m) => write!(f, "cannot send the request: {m}"),
+            Error::Transport(e) => write!(f, "{e}"),
+            Error::Timeout(e) => write!(f, "{e}"),
+            Error::TooLarge { limit } => {
+                write!(f, "the response is larger than the limit of {limit} bytes")
+            }
+            Error::Http {
+                status,
+                content_type,
+                body_snippet,
+                ..
+            } => {
+                write!(f, "HTTP {status}")?;
+                if let Some(ct) = content_type {
+                    write!(f, " ({ct})")?;
+                }
+                write!(f, " without a SOAP envelope: {body_snippet:?}")
+            }
+            Error::Xml {
+                status,
+                content_type,
+                error,
+            } => {
+                write!(f, "invalid SOAP response (HTTP {status}")?;
+                if let Some(ct) = content_type {
+                    write!(f, ", {ct}")?;
+                }
+                write!(f, "): {error}")
+            }
+            Error::Fault(fault) => write!(f, "{fault}"),
+        }
+    }
+}
+
+impl<F: FaultDetail> std::error::Error for Error<F> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) | Error::Timeout(e) => Some(e),
+            Error::Xml { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Options of one call (or of every call through a client configured with them):
+/// `client.with_idempotency_key(key).submit_claim(request)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// The idempotency key, written into the request header's `idempotencyKey` and the
+    /// same on every attempt. Operations of class [`Idempotency::KeyRequired`] are retried
+    /// only when a key is set (here or in the header set on the client).
+    pub idempotency_key: Option<String>,
+    /// The correlation id, written into the header's `correlationId`.
+    pub correlation_id: Option<String>,
+    /// A time limit for each attempt of this call (overrides the operation's).
+    pub timeout: Option<Duration>,
+}
+
+/// When and how often to retry. The defaults follow the contracts: at most 4 attempts,
+/// exponential backoff from 2 s doubling up to 5 min, with jitter; a fault's
+/// `retryAfterSeconds` and an HTTP `Retry-After` are honoured (no retry when they ask for
+/// more than the maximum delay).
+///
+/// What is retried: connection failures, timeouts and dropped connections; HTTP 429, 502,
+/// 503 and 504; SOAP faults whose detail says `retryable` = true (see
+/// [`Fault::retry_advice`]). Never: business rejections, `Client` faults without that
+/// advice, invalid responses, TLS failures. And only for operations whose
+/// [`Idempotency`] class allows it: `Safe` and `Idempotent` always, `KeyRequired` only
+/// with an idempotency key, `Unsafe` never.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_delay: Duration,
+    max_delay: Duration,
+    jitter: bool,
+    overrides: HashMap<String, Idempotency>,
+    fault_predicate: Option<FaultPredicate>,
+}
+
+type FaultPredicate = Arc<dyn Fn(&Fault) -> bool + Send + Sync>;
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("initial_delay", &self.initial_delay)
+            .field("max_delay", &self.max_delay)
+            .field("jitter", &self.jitter)
+            .field("overrides", &self.overrides)
+            .field("fault_predicate", &self.fault_predicate.is_some())
+            .finish()
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(300),
+            jitter: true,
+            overrides: HashMap::new(),
+            fault_predicate: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The default policy (see the type's documentation).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// At most `n` attempts in all (1 = no retries).
+    pub fn with_max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// The delay before the first retry (doubled for each further one).
+    pub fn with_initial_delay(mut self, d: Duration) -> Self {
+        self.initial_delay = d;
+        self
+    }
+
+    /// The longest delay between attempts.
+    pub fn with_max_delay(mut self, d: Duration) -> Self {
+        self.max_delay = d;
+        self
+    }
+
+    /// Exact delays, without random jitter.
+    pub fn without_jitter(mut self) -> Self {
+        self.jitter = false;
+        self
+    }
+
+    /// Overrides the generated [`Idempotency`] class of an operation (by its WSDL name).
+    pub fn with_override(mut self, operation: impl Into<String>, class: Idempotency) -> Self {
+        self.overrides.insert(operation.into(), class);
+        self
+    }
+
+    /// Decides which faults are retried (instead of the `retryable` detail convention).
+    pub fn with_fault_predicate(
+        mut self,
+        predicate: impl Fn(&Fault) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.fault_predicate = Some(Arc::new(predicate));
+        self
+    }
+
+    /// The attempt limit.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The class in effect for `op` (an override, else the generated one).
+    pub fn class_for(&self, op: &Operation) -> Idempotency {
+        self.overrides
+            .get(op.name)
+            .copied()
+            .unwrap_or(op.idempotency)
+    }
+
+    /// Whether `op` may be sent again, given whether the call carries an idempotency key.
+    pub fn may_retry(&self, op: &Operation, has_key: bool) -> bool {
+        match self.class_for(op) {
+            Idempotency::Safe | Idempotency::Idempotent => true,
+            Idempotency::KeyRequired => has_key,
+            Idempotency::Unsafe => false,
+        }
+    }
+
+    /// The backoff before attempt `attempt + 1` (attempt counts from 1).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let exp = attempt.saturating_sub(1).min(30);
+        let base = self
+            .initial_delay
+            .saturating_mul(1u32 << exp)
+            .min(self.max_delay);
+        if !self.jitter {
+            return base;
+        }
+        // Between half and all of the delay.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(attempt);
+        let frac = (h.finish() % 1000) as u32;
+        base / 2 + (base / 2) * frac / 1000
+    }
+
+    /// How long to wait before retrying after `error` on attempt `attempt`, or `None` when
+    /// the error is not one to retry (the operation's class is checked separately).
+    pub fn delay_for<F>(&self, error: &Error<F>, attempt: u32) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let backoff = self.backoff(attempt);
+        let honour = |after: Option<Duration>| match after {
+            Some(a) if a > self.max_delay => None,
+            Some(a) => Some(a.max(backoff)),
+            None => Some(backoff),
+        };
+        match error {
+            Error::Transport(e) if e.is_transient() => Some(backoff),
+            Error::Timeout(_) => Some(backoff),
+            Error::Http {
+                status: 429 | 502 | 503 | 504,
+                retry_after,
+                ..
+            } => honour(*retry_after),
+            Error::Fault(f) => {
+                if let Some(p) = &self.fault_predicate {
+                    return p(&f.fault).then_some(backoff);
+                }
+                match f.fault.retry_advice() {
+                    Some((true, after)) => honour(after),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The SOAP client: an endpoint, a transport, a retry policy and limits. Generated clients
+/// wrap one; cheap to clone (the transport is shared).
+pub struct SoapClient<T: Transport = HttpsTransport> {
+    transport: Arc<T>,
+    endpoint: String,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    operation_timeouts: HashMap<String, Duration>,
+    max_response_size: Option<u64>,
+    read_options: ReadOptions,
+    call: CallOptions,
+}
+
+impl<T: Transport> Clone for SoapClient<T> {
+    fn clone(&self) -> Self {
+        SoapClient {
+            transport: self.transport.clone(),
+            endpoint: self.endpoint.clone(),
+            retry: self.retry.clone(),
+            timeout: self.timeout,
+            operation_timeouts: self.operation_timeouts.clone(),
+            max_response_size: self.max_response_size,
+            read_options: self.read_options,
+            call: self.call.clone(),
+        }
+    }
+}
+
+impl<T: Transport> fmt::Debug for SoapClient<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SoapClient")
+            .field("endpoint", &self.endpoint)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("operation_timeouts", &self.operation_timeouts)
+            .field("max_response_size", &self.max_response_size)
+            .field("call", &self.call)
+            .finish_non_exhaustive()
+    }
+}
+
+/// At most this many characters of a non-SOAP body are kept in [`Error::Http`].
+const SNIPPET_CHARS: usize = 300;
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_CHARS * 4)]);
+    let mut out: String = text
+        .chars()
+        .take(SNIPPET_CHARS)
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect();
+    if text.chars().count() > SNIPPET_CHARS || body.len() > SNIPPET_CHARS * 4 {
+        out.push('…');
+    }
+    out
+}
+
+impl<T: Transport> SoapClient<T> {
+    /// A client for `endpoint` over `transport`, with the default [`RetryPolicy`].
+    pub fn new(transport: T, endpoint: impl Into<String>) -> Self {
+        Self::with_shared_transport(Arc::new(transport), endpoint)
+    }
+
+    /// A client sharing a transport (and its connection pool) with other clients.
+    pub fn with_shared_transport(transport: Arc<T>, endpoint: impl Into<String>) -> Self {
+        SoapClient {
+            transport,
+            endpoint: endpoint.into(),
+            retry: RetryPolicy::default(),
+            timeout: None,
+            operation_timeouts: HashMap::new(),
+            max_response_size: None,
+            read_options: ReadOptions::default(),
+            call: CallOptions::default(),
+        }
+    }
+
+    /// The endpoint URL.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Sends to another endpoint URL.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into();
+        self
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &Arc<T> {
+        &self.transport
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Uses another retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Time limit for each attempt of every operation (default: the transport's).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit for each attempt of one operation (by its WSDL name).
+    pub fn with_operation_timeout(
+        mut self,
+        operation: impl Into<String>,
+        timeout: Duration,
+    ) -> Self {
+        self.operation_timeouts.insert(operation.into(), timeout);
+        self
+    }
+
+    /// Largest response body accepted (default: the transport's).
+    pub fn with_max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Limits and strictness for reading responses (default [`ReadOptions::default`]).
+    pub fn with_read_options(mut self, options: ReadOptions) -> Self {
+        self.read_options = options;
+        self
+    }
+
+    /// The options applied to every call.
+    pub fn call_options(&self) -> &CallOptions {
+        &self.call
+    }
+
+    /// A copy of this client whose calls use `options`.
+    pub fn with_call_options(&self, options: CallOptions) -> Self {
+        let mut c = self.clone();
+        c.call = options;
+        c
+    }
+
+    fn timeout_for(&self, op: &Operation) -> Option<Duration> {
+        self.call
+            .timeout
+            .or_else(|| self.operation_timeouts.get(op.name).copied())
+            .or(self.timeout)
+    }
+
+    fn build_request<Req: XmlWrite + RootElement>(
+        &self,
+        op: &Operation,
+        request: &Req,
+        headers: &[&dyn HeaderValue],
+        attempt: &Attempt<'_>,
+        size_hint: usize,
+    ) -> Result<HttpRequest, ValueError> {
+        let mut env = EnvelopeWriter::with_capacity(op.version, size_hint.max(1024));
+        let mut failed = None;
+        for h in headers {
+            env.header_with(|w| {
+                if let Err(e) = h.write_attempt(w, attempt) {
+                    failed = Some(e);
+                }
+            });
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let body = env.body(request);
+        let mut http_headers = vec![(
+            "content-type".to_owned(),
+            op.version.content_type(op.action),
+        )];
+        if let Some(a) = op.version.soap_action_header(op.action) {
+            http_headers.push(("soapaction".to_owned(), a));
+        }
+        http_headers.push((
+            "accept".to_owned(),
+            "text/xml, application/soap+xml, multipart/related".to_owned(),
+        ));
+        Ok(HttpRequest {
+            url: self.endpoint.clone(),
+            headers: http_headers,
+            body,
+            timeout: self.timeout_for(op),
+            max_response_size: self.max_response_size,
+        })
+    }
+
+    /// Reads a response: the payload, or the fault with its typed detail, or why not.
+    fn decode<Resp, F>(
+        &self,
+        response: HttpResponse,
+        read: impl FnOnce(&[u8], &ReadOptions) -> Result<Body<Resp>, crate::Error>,
+    ) -> Result<Resp, Error<F>>
+    where
+        F: FaultDetail,
+    {
+        let status = response.status;
+        let content_type = response.header("content-type").map(str::to_owned);
+        let retry_after = response
+            .header("retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let success = (200..300).contains(&status);
+        if !success && status != 500 {
+            return Err(Error::Http {
+                status,
+                content_type,
+                body_snippet: snippet(&response.body),
+                retry_after,
+            });
+        }
+        match read(&response.body, &self.read_options) {
+            Ok(Body::Payload(p)) if success => Ok(p),
+            Ok(Body::Fault(fault)) => Err(Error::Fault(Box::new(SoapFault::from_fault(
+                fault,
+                &self.read_options,
+            )))),
+            Ok(Body::Payload(_)) => Err(Error::Http {
+                status,
+                content_type,
+                body_snippet: snippet(&response.body),
+                retry_after,
+            }),
+            Err(error) if success => Err(Error::Xml {
+                status,
+                content_type,
+                error,
+            }),
+            Err(_) => Err(Error::Http {
+                status,
+                content_type,
+                body_snippet: snippet(&response.body),
+                retry_after,
+            }),
+        }
+    }
+
+    /// Calls a request-response operation: writes the envelope (the header blocks prepared
+    /// for each attempt, then `request`), sends it, and reads the response payload or the
+    /// fault; retries as the [`RetryPolicy`] and the operation's class allow.
+    pub async fn call<Req, Resp, F>(
+        &self,
+        op: &Operation,
+        request: &Req,
+        headers: &[&dyn HeaderValue],
+    ) -> Result<Resp, Error<F>>
+    where
+        Req: XmlWrite + RootElement + Sync,
+        Resp: XmlRead + RootElement,
+        F: FaultDetail,
+    {
+        self.exchange(op, request, headers, |body, opts| {
+            read_envelope_payload::<Resp>(body, opts).map(|e| e.body)
+        })
+        .await
+    }
+
+    /// Calls a one-way operation (no response payload): succeeds on any 2xx status whose
+    /// body is empty or an envelope without a fault.
+    pub async fn call_one_way<Req, F>(
+        &self,
+        op: &Operation,
+        request: &Req,
+        headers: &[&dyn HeaderValue],
+    ) -> Result<(), Error<F>>
+    where
+        Req: XmlWrite + RootElement + Sync,
+        F: FaultDetail,
+    {
+        self.exchange(op, request, headers, |body, opts| {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Body::Payload(()));
+            }
+            read_envelope(body, opts, |r, s| r.skip(s)).map(|e| e.body)
+        })
+        .await
+    }
+
+    async fn exchange<Req, Resp, F>(
+        &self,
+        op: &Operation,
+        request: &Req,
+        headers: &[&dyn HeaderValue],
+        read: impl Fn(&[u8], &ReadOptions) -> Result<Body<Resp>, crate::Error>,
+    ) -> Result<Resp, Error<F>>
+    where
+        Req: XmlWrite + RootElement + Sync,
+        F: FaultDetail,
+    {
+        let key = self
+            .call
+            .idempotency_key
+            .clone()
+            .or_else(|| headers.iter().find_map(|h| h.idempotency_key()));
+        let may_retry = self.retry.may_retry(op, key.is_some());
+        let mut size_hint = 0;
+        let mut attempt = 1u32;
+        loop {
+            let message_id = new_message_id();
+            let sent_at = crate::SimpleValue::to_text(&crate::DateTime::now_utc());
+            let a = Attempt {
+                number: attempt,
+                message_id: &message_id,
+                sent_at: &sent_at,
+                idempotency_key: key.as_deref(),
+                correlation_id: self.call.correlation_id.as_deref(),
+            };
+            let http = self
+                .build_request(op, request, headers, &a, size_hint)
+                .map_err(|e| Error::Request(format!("a request header value does not fit: {e}")))?;
+            size_hint = http.body.len() + 64;
+            let result = match self.transport.send(http).await {
+                Ok(response) => self.decode(response, &read),
+                Err(e) => Err(Error::from_transport(e)),
+            };
+            let error = match result {
+                Ok(r) => return Ok(r),
+                Err(e) => e,
+            };
+            if !may_retry {
+                return Err(error);
+            }
+            let Some(delay) = self.retry.delay_for(&error, attempt) else {
+                return Err(error);
+            };
+            self.transport.sleep(delay).await;
+            attempt += 1;
+        }
+    }
+}
+
+impl SoapClient<HttpsTransport> {
+    /// A client over an [`HttpsTransport`] with these TLS settings and default limits.
+    pub fn https(
+        tls: crate::transport::TlsConfig,
+        endpoint: impl Into<String>,
+    ) -> Result<Self, TransportError> {
+        Ok(Self::new(HttpsTransport::new(tls)?, endpoint))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::soap::{NoFault, SoapVersion};
+
+    const OP: Operation = Operation {
+        interface: "I",
+        name: "SubmitThing",
+        action: "urn:a:SubmitThing",
+        version: SoapVersion::Soap11,
+        request: ("urn:a", "SubmitThing"),
+        response: Some(("urn:a", "SubmitThingResponse")),
+        headers: &[],
+        idempotency: Idempotency::KeyRequired,
+    };
+
+    #[test]
+    fn retry_classes() {
+        let p = RetryPolicy::new();
+        assert!(!p.may_retry(&OP, false));
+        assert!(p.may_retry(&OP, true));
+        let unsafe_op = Operation {
+            idempotency: Idempotency::Unsafe,
+            ..OP
+        };
+        assert!(!p.may_retry(&unsafe_op, true));
+        let p = p.with_override("SubmitThing", Idempotency::Safe);
+        assert!(p.may_retry(&OP, false));
+    }
+
+    #[test]
+    fn delays() {
+        let p = RetryPolicy::new().without_jitter();
+        assert_eq!(p.backoff(1), Duration::from_secs(2));
+        assert_eq!(p.backoff(2), Duration::from_secs(4));
+        assert_eq!(p.backoff(20), Duration::from_secs(300));
+        let timeout: Error<NoFault> =
+            Error::Timeout(TransportError::new(TransportErrorKind::Timeout, "t"));
+        assert_eq!(p.delay_for(&timeout, 1), Some(Duration::from_secs(2)));
+        assert_eq!(p.delay_for(&timeout, 4), None, "attempt limit");
+        let tls: Error<NoFault> =
+            Error::Transport(TransportError::new(TransportErrorKind::Tls, "t"));
+        assert_eq!(p.delay_for(&tls, 1), None);
+        let busy: Error<NoFault> = Error::Http {
+            status: 503,
+            content_type: None,
+            body_snippet: String::new(),
+            retry_after: Some(Duration::from_secs(10)),
+        };
+        assert_eq!(p.delay_for(&busy, 1), Some(Duration::from_secs(10)));
+        let long: Error<NoFault> = Error::Http {
+            status: 503,
+            content_type: None,
+            body_snippet: String::new(),
+            retry_after: Some(Duration::from_secs(7200)),
+        };
+        assert_eq!(p.delay_for(&long, 1), None, "longer than the maximum delay");
+        let bad: Error<NoFault> = Error::Http {
+            status: 400,
+            content_type: None,
+            body_snippet: String::new(),
+            retry_after: None,
+        };
+        assert_eq!(p.delay_for(&bad, 1), None);
+        let jittered = RetryPolicy::new().backoff(3);
+        assert!(jittered >= Duration::from_secs(4) && jittered <= Duration::from_secs(8));
+    }
+
+    #[test]
+    fn snippets_are_bounded() {
+        let s = snippet(&vec![b'x'; 10_000]);
+        assert!(s.chars().count() <= SNIPPET_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(b"a\x00b"), "a b");
+    }
+}

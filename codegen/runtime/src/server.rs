@@ -1,0 +1,732 @@
+//! The server side: a SOAP [`Router`] that generated code fills with one typed handler per
+//! operation, and a [`Server`] that serves it over HTTP/1.1, plain or with (mutual) TLS.
+//!
+//! Requests are dispatched by path, then by SOAP action, then by the payload element:
+//! a route matches when its path is the request's path (at `/` every route is a
+//! candidate); among the candidates the one whose SOAP action is the request's wins, and
+//! without a (known) action the one whose request element is the payload's.
+//!
+//! ```no_run
+//! # async fn demo(router: tandvard_runtime::server::Router) -> std::io::Result<()> {
+//! // One line: serve a generated router (or several merged) on a port.
+//! tandvard_runtime::server::serve("127.0.0.1:8443", router).await
+//! # }
+//! ```
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio::task::JoinSet;
+
+use crate::soap::{
+    Body, EnvelopeWriter, Fault, FaultCode, FaultDetail, Headers, Operation, QualifiedName,
+    SoapFault, SoapVersion, read_envelope, read_envelope_payload,
+};
+use crate::tls::{TlsError, certificates_from_pem, private_key_from_pem, provider};
+use crate::xml::{ReadOptions, RootElement, XmlRead, XmlWrite};
+
+/// A boxed future, as route handlers return.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+type Handler = Arc<dyn Fn(ServerRequest) -> BoxFuture<ServerResponse> + Send + Sync>;
+
+/// A received request, as handlers see it.
+#[derive(Clone, Debug)]
+pub struct ServerRequest {
+    /// The request path (without query).
+    pub path: String,
+    /// The SOAP action (`SOAPAction` header or SOAP 1.2 `action` parameter; `""` if none).
+    pub action: String,
+    /// The SOAP version the `Content-Type` indicates.
+    pub version: SoapVersion,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Bytes,
+    /// The client's certificate chain (DER, leaf first) when it authenticated with TLS.
+    pub peer_certificates: Arc<Vec<Vec<u8>>>,
+    /// The client's address.
+    pub remote_addr: Option<SocketAddr>,
+}
+
+impl ServerRequest {
+    /// A request with these parts (for calling [`Router::handle`] from another framework).
+    pub fn new(
+        path: impl Into<String>,
+        content_type: Option<&str>,
+        soap_action: Option<&str>,
+        body: impl Into<Bytes>,
+    ) -> Self {
+        ServerRequest {
+            path: path.into(),
+            action: SoapVersion::request_action(content_type, soap_action),
+            version: SoapVersion::from_content_type(content_type.unwrap_or("")),
+            content_type: content_type.map(str::to_owned),
+            body: body.into(),
+            peer_certificates: Arc::new(Vec::new()),
+            remote_addr: None,
+        }
+    }
+}
+
+/// A response to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerResponse {
+    /// The status code.
+    pub status: u16,
+    /// The `Content-Type`.
+    pub content_type: String,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl ServerResponse {
+    /// A 200 response with an envelope.
+    pub fn envelope(version: SoapVersion, body: Vec<u8>) -> Self {
+        ServerResponse {
+            status: 200,
+            content_type: version.content_type(""),
+            body,
+        }
+    }
+
+    /// A 500 response with a fault envelope (SOAP over HTTP sends faults with 500).
+    pub fn fault(version: SoapVersion, fault: &Fault) -> Self {
+        ServerResponse {
+            status: 500,
+            content_type: version.content_type(""),
+            body: EnvelopeWriter::new(version).fault(fault),
+        }
+    }
+
+    /// A 500 response with a fault and its typed detail.
+    pub fn soap_fault<F: FaultDetail>(version: SoapVersion, fault: &SoapFault<F>) -> Self {
+        ServerResponse {
+            status: 500,
+            content_type: version.content_type(""),
+            body: EnvelopeWriter::new(version)
+                .fault_with_detail(&fault.fault, fault.detail.as_ref()),
+        }
+    }
+
+    /// A plain-text response (not SOAP: wrong method, unknown path, too large).
+    pub fn text(status: u16, text: impl Into<String>) -> Self {
+        ServerResponse {
+            status,
+            content_type: "text/plain; charset=utf-8".to_owned(),
+            body: text.into().into_bytes(),
+        }
+    }
+}
+
+/// Where a route answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The path (from the WSDL address), e.g. `/tandvard/CheckPatient/2`.
+    pub path: String,
+    /// The SOAP action (`""` for none).
+    pub action: String,
+    /// The request payload element.
+    pub element: QualifiedName,
+    /// The port type name.
+    pub interface: String,
+    /// The operation name.
+    pub operation: String,
+}
+
+/// Routes SOAP requests to handlers. Build one per interface with the generated
+/// `router(service)` functions and [`merge`](Self::merge) them to serve several.
+#[derive(Clone, Default)]
+pub struct Router {
+    routes: Vec<(Route, Handler)>,
+    read_options: ReadOptions,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field(
+                "routes",
+                &self.routes.iter().map(|(r, _)| r).collect::<Vec<_>>(),
+            )
+            .field("read_options", &self.read_options)
+            .finish()
+    }
+}
+
+/// The path of a URL (`https://host/a/b?x` → `/a/b`); a path is returned as it is.
+pub fn url_path(address: &str) -> String {
+    let rest = match address.split_once("://") {
+        Some((_, rest)) => rest,
+        None => return normalise_path(address),
+    };
+    let path = match rest.find('/') {
+        Some(i) => &rest[i..],
+        None => "/",
+    };
+    normalise_path(path)
+}
+
+fn normalise_path(p: &str) -> String {
+    let p = p.split(['?', '#']).next().unwrap_or("");
+    let p = p.trim_end_matches('/');
+    if p.is_empty() {
+        "/".to_owned()
+    } else if p.starts_with('/') {
+        p.to_owned()
+    } else {
+        format!("/{p}")
+    }
+}
+
+impl Router {
+    /// An empty router.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Limits for reading requests (default [`ReadOptions::default`]).
+    pub fn with_read_options(mut self, options: ReadOptions) -> Self {
+        self.read_options = options;
+        self
+    }
+
+    /// The routes, in the order added.
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.routes.iter().map(|(r, _)| r)
+    }
+
+    /// Adds the routes of `other`.
+    pub fn merge(mut self, other: Router) -> Self {
+        self.routes.extend(other.routes);
+        self
+    }
+
+    /// Adds a route with an untyped handler (used by `serve-mock`).
+    pub fn route<H, Fut>(mut self, route: Route, handler: H) -> Self
+    where
+        H: Fn(ServerRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ServerResponse> + Send + 'static,
+    {
+        let mut route = route;
+        route.path = normalise_path(&route.path);
+        self.routes
+            .push((route, Arc::new(move |req| Box::pin(handler(req)))));
+        self
+    }
+
+    /// Adds a typed operation at `path` (normally the path of the WSDL address): the
+    /// request envelope is read into `Req` (its header blocks are passed along, and a
+    /// `mustUnderstand` block the operation does not declare is a `MustUnderstand` fault),
+    /// `handler` is called, and its response or fault is written back in the request's
+    /// SOAP version. A request that does not read is a `Client` fault naming what is wrong.
+    pub fn operation<Req, Resp, F, H, Fut>(
+        self,
+        op: &'static Operation,
+        path: &str,
+        handler: H,
+    ) -> Self
+    where
+        Req: XmlRead + RootElement + Send + 'static,
+        Resp: XmlWrite + RootElement + Send + 'static,
+        F: FaultDetail + Send + 'static,
+        H: Fn(Req, Headers) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Resp, SoapFault<F>>> + Send + 'static,
+    {
+        let route = Route {
+            path: path.to_owned(),
+            action: op.action.to_owned(),
+            element: QualifiedName::new(op.request.0, op.request.1),
+            interface: op.interface.to_owned(),
+            operation: op.name.to_owned(),
+        };
+        let options = self.read_options;
+        let handler = Arc::new(handler);
+        self.route(route, move |req: ServerRequest| {
+            let handler = handler.clone();
+            async move {
+                let env = match read_envelope_payload::<Req>(&req.body, &options) {
+                    Ok(env) => env,
+                    Err(e) => {
+                        return ServerResponse::fault(
+                            req.version,
+                            &Fault::client(format!("invalid {} request: {e}", op.name)),
+                        );
+                    }
+                };
+                let version = env.version;
+                let payload = match env.body {
+                    Body::Payload(p) => p,
+                    Body::Fault(_) => {
+                        return ServerResponse::fault(
+                            version,
+                            &Fault::client("a request cannot be a fault"),
+                        );
+                    }
+                };
+                if let Some(b) = env.headers.not_understood(op.headers).next() {
+                    return ServerResponse::fault(
+                        version,
+                        &Fault::new(
+                            FaultCode::MustUnderstand,
+                            format!(
+                                "header block {{{}}}{} is not understood",
+                                b.element.namespace(),
+                                b.element.local_name()
+                            ),
+                        ),
+                    );
+                }
+                match handler(payload, env.headers).await {
+                    Ok(resp) => {
+                        ServerResponse::envelope(version, EnvelopeWriter::new(version).body(&resp))
+                    }
+                    Err(fault) => ServerResponse::soap_fault(version, &fault),
+                }
+            }
+        })
+    }
+
+    fn candidates(&self, path: &str) -> Vec<usize> {
+        let path = normalise_path(path);
+        let exact: Vec<usize> = self
+            .routes
+            .iter()
+            .enumerate()
+            .filter(|(_, (r, _))| r.path == path)
+            .map(|(i, _)| i)
+            .collect();
+        if exact.is_empty() && path == "/" {
+            (0..self.routes.len()).collect()
+        } else {
+            exact
+        }
+    }
+
+    /// The route for a request (see the module documentation), or why there is none.
+    pub fn dispatch(&self, req: &ServerRequest) -> Result<&Route, ServerResponse> {
+        self.find(req).map(|i| &self.routes[i].0)
+    }
+
+    fn find(&self, req: &ServerRequest) -> Result<usize, ServerResponse> {
+        let candidates = self.candidates(&req.path);
+        if candidates.is_empty() {
+            return Err(ServerResponse::text(
+                404,
+                format!("no SOAP service at {}", req.path),
+            ));
+        }
+        if !req.action.is_empty() {
+            if let Some(&i) = candidates
+                .iter()
+                .find(|&&i| self.routes[i].0.action == req.action)
+            {
+                return Ok(i);
+            }
+        }
+        let element = read_envelope(&req.body, &self.read_options, |r, s| {
+            let q = QualifiedName::new(r.ns_uri(s.ns), s.local_name());
+            r.skip(s)?;
+            Ok(q)
+        });
+        let element = match element {
+            Ok(env) => match env.body {
+                Body::Payload(q) => q,
+                Body::Fault(_) => {
+                    return Err(ServerResponse::fault(
+                        env.version,
+                        &Fault::client("a request cannot be a fault"),
+                    ));
+                }
+            },
+            Err(e) => {
+                return Err(ServerResponse::fault(
+                    req.version,
+                    &Fault::client(format!("invalid request: {e}")),
+                ));
+            }
+        };
+        candidates
+            .into_iter()
+            .find(|&i| self.routes[i].0.element == element)
+            .ok_or_else(|| {
+                ServerResponse::fault(
+                    req.version,
+                    &Fault::client(format!(
+                        "no operation at {} for SOAP action {:?} and payload element {element}",
+                        req.path, req.action
+                    )),
+                )
+            })
+    }
+
+    /// Handles one request: dispatch, then the route's handler.
+    pub async fn handle(&self, req: ServerRequest) -> ServerResponse {
+        match self.find(&req) {
+            Ok(i) => {
+                let handler = self.routes[i].1.clone();
+                handler(req).await
+            }
+            Err(resp) => resp,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TLS
+
+/// Builds a server TLS configuration (TLS 1.2 and 1.3) from a PEM certificate chain and
+/// key. With `client_ca_pem`, every client must present a certificate issued by one of
+/// those CAs (mutual TLS); others are refused during the handshake.
+pub fn tls_server_config(
+    cert_chain_pem: &[u8],
+    key_pem: &[u8],
+    client_ca_pem: Option<&[u8]>,
+) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+    let certs = certificates_from_pem(cert_chain_pem)?;
+    let key = private_key_from_pem(key_pem)?;
+    let builder = rustls::ServerConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| TlsError(e.to_string()))?;
+    let builder = match client_ca_pem {
+        Some(pem) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in certificates_from_pem(pem)? {
+                roots
+                    .add(c)
+                    .map_err(|e| TlsError(format!("client CA certificate: {e}")))?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider(),
+            )
+            .build()
+            .map_err(|e| TlsError(format!("client certificate verifier: {e}")))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let mut config = builder
+        .with_single_cert(certs, key)
+        .map_err(|e| TlsError(format!("server certificate and key: {e}")))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+// ---------------------------------------------------------------------------------------
+// Serving
+
+/// Default largest request body (64 MiB).
+pub const DEFAULT_MAX_REQUEST_SIZE: usize = 64 * 1024 * 1024;
+
+/// Serves a [`Router`] on a TCP listener, plain or with TLS.
+pub struct Server {
+    listener: TcpListener,
+    router: Arc<Router>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    max_request_size: usize,
+    handshake_timeout: Duration,
+    header_timeout: Duration,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("local_addr", &self.listener.local_addr().ok())
+            .field("tls", &self.tls.is_some())
+            .field("max_request_size", &self.max_request_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs one line: binds `addr` and serves `router` over plain HTTP until the task ends.
+pub async fn serve(addr: impl ToSocketAddrs, router: Router) -> std::io::Result<()> {
+    Server::bind(addr, router).await?.run().await
+}
+
+impl Server {
+    /// Binds `addr` (port 0 picks a free port; see [`local_addr`](Self::local_addr)).
+    pub async fn bind(addr: impl ToSocketAddrs, router: Router) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(addr).await?;
+        Ok(Server {
+            listener,
+            router: Arc::new(router),
+            tls: None,
+            max_request_size: DEFAULT_MAX_REQUEST_SIZE,
+            handshake_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(30),
+        })
+    }
+
+    /// Serves over TLS with this configuration (see [`tls_server_config`]).
+    pub fn with_tls(mut self, config: Arc<rustls::ServerConfig>) -> Self {
+        self.tls = Some(tokio_rustls::TlsAcceptor::from(config));
+        self
+    }
+
+    /// Largest request body accepted (default 64 MiB); larger ones get 413.
+    pub fn with_max_request_size(mut self, bytes: usize) -> Self {
+        self.max_request_size = bytes;
+        self
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Accepts connections until the task is dropped or aborted (connections end with it).
+    pub async fn run(self) -> std::io::Result<()> {
+        let mut connections = JoinSet::new();
+        loop {
+            let (stream, remote) = match self.listener.accept().await {
+                Ok(a) => a,
+                // Out of file descriptors and the like: wait a little, keep serving.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            // Reap finished connections.
+            while connections.try_join_next().is_some() {}
+            let router = self.router.clone();
+            let tls = self.tls.clone();
+            let limits = (
+                self.max_request_size,
+                self.handshake_timeout,
+                self.header_timeout,
+            );
+            connections.spawn(connection(stream, remote, tls, router, limits));
+        }
+    }
+
+    /// Runs the server on a task of the current tokio runtime.
+    pub fn spawn(self) -> std::io::Result<ServerHandle> {
+        let addr = self.local_addr()?;
+        let task = tokio::spawn(self.run());
+        Ok(ServerHandle { addr, task })
+    }
+}
+
+/// A server running on a task; stops when [`shutdown`](Self::shutdown) or dropped.
+#[derive(Debug)]
+pub struct ServerHandle {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl ServerHandle {
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting and closes every connection.
+    pub fn shutdown(self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn connection(
+    stream: TcpStream,
+    remote: SocketAddr,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    router: Arc<Router>,
+    limits: (usize, Duration, Duration),
+) {
+    let _ = stream.set_nodelay(true);
+    match tls {
+        Some(acceptor) => {
+            let accepted = tokio::time::timeout(limits.1, acceptor.accept(stream)).await;
+            let Ok(Ok(tls_stream)) = accepted else {
+                // Handshake failed (no or untrusted client certificate ...) or timed out.
+                return;
+            };
+            let certs = tls_stream
+                .get_ref()
+                .1
+                .peer_certificates()
+                .map(|c| c.iter().map(|c| c.to_vec()).collect())
+                .unwrap_or_default();
+            http(
+                TokioIo::new(tls_stream),
+                router,
+                Arc::new(certs),
+                remote,
+                limits,
+            )
+            .await;
+        }
+        None => {
+            http(
+                TokioIo::new(stream),
+                router,
+                Arc::new(Vec::new()),
+                remote,
+                limits,
+            )
+            .await
+        }
+    }
+}
+
+async fn http<I>(
+    io: I,
+    router: Arc<Router>,
+    certs: Arc<Vec<Vec<u8>>>,
+    remote: SocketAddr,
+    limits: (usize, Duration, Duration),
+) where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let max = limits.0;
+    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+        let router = router.clone();
+        let certs = certs.clone();
+        async move {
+            let resp = handle_http(&router, req, certs, remote, max).await;
+            let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
+            *out.status_mut() = hyper::StatusCode::from_u16(resp.status)
+                .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+            if let Ok(v) = hyper::header::HeaderValue::from_str(&resp.content_type) {
+                out.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
+            }
+            Ok::<_, Infallible>(out)
+        }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.2)
+        .serve_connection(io, service)
+        .await;
+}
+
+async fn handle_http(
+    router: &Router,
+    req: hyper::Request<Incoming>,
+    certs: Arc<Vec<Vec<u8>>>,
+    remote: SocketAddr,
+    max: usize,
+) -> ServerResponse {
+    if req.method() != hyper::Method::POST {
+        return ServerResponse::text(405, "SOAP requests are POSTed");
+    }
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header("content-type");
+    let soap_action = header("soapaction");
+    let path = req.uri().path().to_owned();
+    let body = match Limited::new(req.into_body(), max).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                return ServerResponse::text(
+                    413,
+                    format!("the request is larger than the limit of {max} bytes"),
+                );
+            }
+            return ServerResponse::text(400, "the request body could not be read");
+        }
+    };
+    let mut request =
+        ServerRequest::new(path, content_type.as_deref(), soap_action.as_deref(), body);
+    request.peer_certificates = certs;
+    request.remote_addr = Some(remote);
+    router.handle(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(url_path("https://h.example/tandvard/X/2"), "/tandvard/X/2");
+        assert_eq!(url_path("https://h.example"), "/");
+        assert_eq!(url_path("https://h.example/a/?wsdl"), "/a");
+        assert_eq!(url_path("a/b"), "/a/b");
+    }
+
+    fn env(payload: &str) -> Bytes {
+        Bytes::from(format!(
+            r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>{payload}</s:Body></s:Envelope>"#
+        ))
+    }
+
+    fn route(path: &str, action: &str, local: &str) -> Route {
+        Route {
+            path: path.into(),
+            action: action.into(),
+            element: QualifiedName::new("urn:x", local),
+            interface: "I".into(),
+            operation: local.into(),
+        }
+    }
+
+    fn answer(text: &'static str) -> impl Fn(ServerRequest) -> BoxFuture<ServerResponse> {
+        move |_| Box::pin(async move { ServerResponse::text(200, text) })
+    }
+
+    #[tokio::test]
+    async fn dispatch_by_path_action_and_element() {
+        let r = Router::new()
+            .route(route("/a/1", "urn:x:A", "A"), answer("a"))
+            .route(route("/a/1", "urn:x:B", "B"), answer("b"))
+            .route(route("/c/1", "urn:x:C", "C"), answer("c"));
+        let call = |path: &str, action: Option<&str>, payload: &str| {
+            r.handle(ServerRequest::new(
+                path,
+                Some("text/xml"),
+                action,
+                env(payload),
+            ))
+        };
+        assert_eq!(
+            call("/a/1", Some("\"urn:x:B\""), "<B xmlns='urn:x'/>")
+                .await
+                .body,
+            b"b"
+        );
+        assert_eq!(
+            call("/a/1", None, "<x:B xmlns:x='urn:x'/>").await.body,
+            b"b"
+        );
+        assert_eq!(call("/", None, "<C xmlns='urn:x'/>").await.body, b"c");
+        assert_eq!(
+            call("/", Some("urn:x:A"), "<A xmlns='urn:x'/>").await.body,
+            b"a"
+        );
+        assert_eq!(call("/c/1/", None, "<C xmlns='urn:x'/>").await.body, b"c");
+        assert_eq!(
+            call("/nowhere", None, "<C xmlns='urn:x'/>").await.status,
+            404
+        );
+        let wrong = call("/c/1", None, "<A xmlns='urn:x'/>").await;
+        assert_eq!(wrong.status, 500);
+        assert!(String::from_utf8_lossy(&wrong.body).contains("no operation"));
+        let junk = call("/", None, "<<<").await;
+        assert_eq!(junk.status, 500);
+        assert!(String::from_utf8_lossy(&junk.body).contains("faultcode"));
+    }
+}

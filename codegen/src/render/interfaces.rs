@@ -1,0 +1,1082 @@
+//! One module per WSDL port type: operation metadata, fault enums, and (behind the
+//! generated crate's features) the client ([`super::client`]) and the server side
+//! ([`super::server`]). Also the SOAP glue implemented on message types, which goes into
+//! the `messages` module: [`RequestHeaderFields`] for header elements and
+//! [`BusinessResult`] for responses with a business result.
+//!
+//! [`RequestHeaderFields`]: https://docs.rs/tandvard-runtime/latest/tandvard_runtime/soap/trait.RequestHeaderFields.html
+//! [`BusinessResult`]: https://docs.rs/tandvard-runtime/latest/tandvard_runtime/soap/trait.BusinessResult.html
+//!
+//! ## Retry classes
+//!
+//! Whether an operation may be sent again after a failure whose outcome is unknown is not
+//! in WSDL, so the generator decides it from, in order (first match wins):
+//! 1. the operation's `wsdl:documentation`: `Not safe` with `idempotent on …` →
+//!    `KeyRequired` (retried only with an idempotency key); `Not safe` alone → `Unsafe`;
+//!    a sentence starting `Safe` → `Safe`; a sentence starting `Idempotent` → `Idempotent`
+//!    (`Idempotent on …` → `KeyRequired`);
+//! 2. the operation name: `Get…`, `Check…`, `List…`, `Find…`, `Search…`, `Query…`,
+//!    `Read…`, `Fetch…`, `Ping`, `Echo`, `WhoAmI` → `Safe`;
+//! 3. a request header element with an `idempotencyKey` child → `KeyRequired`;
+//! 4. otherwise `Unsafe` (never retried).
+//!
+//! The client's `RetryPolicy::with_override` changes the class of an operation at run time.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::names::{Scope, camel, snake};
+use super::types::ModuleCode;
+use crate::model::{
+    Builtin, ComplexType, Content, Contract, ElementUse, GroupKind, Interface, Operation, Particle,
+    QName, SimpleVariety, TypeDef, TypeKind, TypeUse,
+};
+
+/// Which parts to render.
+#[derive(Debug, Clone, Copy)]
+pub struct InterfaceOptions {
+    /// The client (`#[cfg(feature = "client")]`) and blocking client
+    /// (`#[cfg(feature = "blocking")]`).
+    pub client: bool,
+    /// The server trait and router (`#[cfg(feature = "server")]`).
+    pub server: bool,
+    /// Doc comments from `wsdl:documentation`.
+    pub docs: bool,
+    /// Code for one file `include!`d into another crate (the build.rs `Builder`): the client
+    /// and server parts are gated on tandvard-runtime's features (through its
+    /// `__cfg_client!`/`__cfg_blocking!`/`__cfg_server!` macros) rather than on features of
+    /// the including crate. Otherwise they are gated on the generated crate's own features
+    /// (`#[cfg(feature = "client")]` ...), which enable the runtime's.
+    pub single_file: bool,
+}
+
+/// Puts items behind a feature: `#[cfg(feature = "…")]` on each item (crate mode), or the
+/// runtime's `__cfg_…!` macro around them (single-file mode).
+fn gate(items: TokenStream, feature: &str, single_file: bool) -> TokenStream {
+    if single_file {
+        let mac = format_ident!("__cfg_{}", feature);
+        return quote! { ::tandvard_runtime::#mac! { #items } };
+    }
+    let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else {
+        // Cannot happen for our own tokens; keep them ungated rather than fail.
+        return items;
+    };
+    let attr: syn::Attribute = syn::parse_quote! { #[cfg(feature = #feature)] };
+    for item in &mut file.items {
+        if let Some(attrs) = item_attrs(item) {
+            attrs.insert(0, attr.clone());
+        }
+    }
+    let items = file.items;
+    quote! { #(#items)* }
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+/// The rendered interface modules, their doc lines, the glue for the `messages` module, and
+/// notes about what could not be rendered.
+pub struct RenderedInterfaces {
+    /// One module per port type, with its doc line.
+    pub modules: Vec<(ModuleCode, String)>,
+    /// Items for the `messages` module (trait impls on message types).
+    pub message_items: Vec<TokenStream>,
+    /// Reduced-fidelity notes.
+    pub warnings: Vec<String>,
+}
+
+/// The retry class of an operation (mirrors `tandvard_runtime::soap::Idempotency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// A read.
+    Safe,
+    /// Repeating it has no further effect.
+    Idempotent,
+    /// Retried only with an idempotency key.
+    KeyRequired,
+    /// Never retried.
+    Unsafe,
+}
+
+impl Idempotency {
+    fn tokens(self) -> TokenStream {
+        match self {
+            Idempotency::Safe => quote! { ::tandvard_runtime::soap::Idempotency::Safe },
+            Idempotency::Idempotent => quote! { ::tandvard_runtime::soap::Idempotency::Idempotent },
+            Idempotency::KeyRequired => {
+                quote! { ::tandvard_runtime::soap::Idempotency::KeyRequired }
+            }
+            Idempotency::Unsafe => quote! { ::tandvard_runtime::soap::Idempotency::Unsafe },
+        }
+    }
+
+    /// How the generated docs describe it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Idempotency::Safe => {
+                "Retried automatically after transient failures (safe: no side effects)."
+            }
+            Idempotency::Idempotent => {
+                "Retried automatically after transient failures (idempotent: repeating it has no further effect)."
+            }
+            Idempotency::KeyRequired => {
+                "Retried automatically only when the call carries an idempotency key \
+                 (`with_idempotency_key`), always with the same key; without a key never."
+            }
+            Idempotency::Unsafe => "Never retried automatically.",
+        }
+    }
+}
+
+const READ_VERBS: &[&str] = &[
+    "Get", "Check", "List", "Find", "Search", "Query", "Read", "Fetch",
+];
+const READ_NAMES: &[&str] = &["Ping", "Echo", "WhoAmI"];
+
+/// Decides the retry class of an operation (see the module documentation).
+pub fn idempotency(op: &Operation, header_has_key: bool) -> Idempotency {
+    if let Some(doc) = &op.doc {
+        let lower = doc.to_lowercase();
+        let sentences: Vec<&str> = lower
+            .split(['.', ';', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if lower.contains("not safe") {
+            return if lower.contains("idempotent on") {
+                Idempotency::KeyRequired
+            } else {
+                Idempotency::Unsafe
+            };
+        }
+        let starts = |word: &str| {
+            sentences.iter().any(|s| {
+                s.strip_prefix(word)
+                    .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
+            })
+        };
+        if starts("safe") {
+            return Idempotency::Safe;
+        }
+        if sentences.iter().any(|s| s.starts_with("idempotent on")) {
+            return Idempotency::KeyRequired;
+        }
+        if starts("idempotent") {
+            return Idempotency::Idempotent;
+        }
+    }
+    let verb = READ_VERBS.iter().any(|v| {
+        op.name
+            .strip_prefix(v)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_uppercase()))
+    });
+    if verb || READ_NAMES.contains(&op.name.as_str()) {
+        return Idempotency::Safe;
+    }
+    if header_has_key {
+        return Idempotency::KeyRequired;
+    }
+    Idempotency::Unsafe
+}
+
+// ---------------------------------------------------------------------------------------
+// Plans
+
+/// A message element with the Rust path of its type.
+#[derive(Clone)]
+pub(super) struct ElementPlan {
+    pub q: QName,
+    pub ty: TokenStream,
+}
+
+/// A declared header part.
+#[derive(Clone)]
+pub(super) struct HeaderPlan {
+    /// The trait parameter name (from the part name).
+    pub param: proc_macro2::Ident,
+    /// The client struct field holding the header value.
+    pub field: proc_macro2::Ident,
+    pub element: ElementPlan,
+}
+
+/// A declared fault with an element.
+pub(super) struct FaultPlan {
+    pub variant: proc_macro2::Ident,
+    pub name: String,
+    pub element: ElementPlan,
+}
+
+pub(super) struct OpPlan {
+    pub name: String,
+    pub konst: proc_macro2::Ident,
+    pub method: proc_macro2::Ident,
+    pub fault: proc_macro2::Ident,
+    pub request: ElementPlan,
+    pub response: Option<ElementPlan>,
+    pub headers: Vec<HeaderPlan>,
+    pub idempotency: Idempotency,
+    pub doc: TokenStream,
+}
+
+/// A header type the client holds, with its setter.
+pub(super) struct ClientHeader {
+    pub field: proc_macro2::Ident,
+    pub setter: proc_macro2::Ident,
+    pub element: ElementPlan,
+}
+
+pub(super) struct IfacePlan {
+    pub port_type: String,
+    pub client: proc_macro2::Ident,
+    pub blocking: proc_macro2::Ident,
+    pub service: proc_macro2::Ident,
+    pub ops: Vec<OpPlan>,
+    pub headers: Vec<ClientHeader>,
+    pub doc: TokenStream,
+    pub has_endpoint: bool,
+}
+
+pub(super) fn doc_attrs(text: &str) -> TokenStream {
+    let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
+    quote! { #(#[doc = #lines])* }
+}
+
+fn element_plan(
+    q: &QName,
+    element_paths: &BTreeMap<String, (String, String)>,
+) -> Option<ElementPlan> {
+    let (module, name) = element_paths.get(&q.to_string())?;
+    let m = format_ident!("{}", module);
+    let n = format_ident!("{}", name);
+    Some(ElementPlan {
+        q: q.clone(),
+        ty: quote! { super::#m::#n },
+    })
+}
+
+/// The single body element of a message, if it has exactly one element part.
+fn body_element(parts: &[crate::model::PartShape]) -> Option<&QName> {
+    match parts {
+        [p] => p.element.as_ref(),
+        _ => None,
+    }
+}
+
+/// Strips a trailing `Interface`, `PortType` or `Port` from a port type name.
+fn base_name(port_type: &str) -> &str {
+    for suffix in ["Interface", "PortType", "Port"] {
+        if let Some(b) = port_type.strip_suffix(suffix) {
+            if !b.is_empty() {
+                return b;
+            }
+        }
+    }
+    port_type
+}
+
+fn plan(
+    contract: &Contract,
+    iface: &Interface,
+    element_paths: &BTreeMap<String, (String, String)>,
+    docs: bool,
+    warnings: &mut Vec<String>,
+) -> IfacePlan {
+    let base = camel(base_name(&iface.name));
+    let mut types = Scope::with_reserved(&["ENDPOINT", "PATH", "router", "router_at"]);
+    let client = format_ident!("{}", types.claim(&format!("{base}Client")));
+    let blocking = format_ident!("{}", types.claim(&format!("{base}BlockingClient")));
+    let service = format_ident!("{}", types.claim(&format!("{base}Service")));
+    // Header elements of the interface, in first-use order.
+    let mut header_qs: Vec<QName> = Vec::new();
+    for op in &iface.operations {
+        for h in op.input.iter().flat_map(|m| m.headers.iter()) {
+            if let Some(q) = &h.element {
+                if !header_qs.contains(q) && element_paths.contains_key(&q.to_string()) {
+                    header_qs.push(q.clone());
+                }
+            }
+        }
+    }
+    let mut fields = Scope::with_reserved(&["soap"]);
+    let headers: Vec<ClientHeader> = header_qs
+        .iter()
+        .filter_map(|q| {
+            let element = element_plan(q, element_paths)?;
+            let field = fields.claim(&snake(&q.local));
+            let setter = if header_qs.len() == 1 {
+                "with_header".to_string()
+            } else {
+                format!("with_{field}")
+            };
+            Some(ClientHeader {
+                field: format_ident!("{}", field),
+                setter: format_ident!("{}", setter),
+                element,
+            })
+        })
+        .collect();
+    let mut methods = Scope::default();
+    let mut ops = Vec::new();
+    for op in &iface.operations {
+        let Some(input) = &op.input else {
+            warnings.push(format!(
+                "{}.{}: no input message; not rendered in the client or server",
+                iface.name, op.name
+            ));
+            continue;
+        };
+        let Some(request) = body_element(&input.body).and_then(|q| element_plan(q, element_paths))
+        else {
+            warnings.push(format!(
+                "{}.{}: the input body is not exactly one element part; not rendered in the client or server",
+                iface.name, op.name
+            ));
+            continue;
+        };
+        let response = match &op.output {
+            None => None,
+            Some(out) => match body_element(&out.body).and_then(|q| element_plan(q, element_paths))
+            {
+                Some(p) => Some(p),
+                None => {
+                    warnings.push(format!(
+                        "{}.{}: the output body is not exactly one element part; not rendered in the client or server",
+                        iface.name, op.name
+                    ));
+                    continue;
+                }
+            },
+        };
+        let mut params = Scope::with_reserved(&["request", "self", "headers", "service"]);
+        let mut op_headers = Vec::new();
+        let mut header_has_key = false;
+        for part in &input.headers {
+            let Some(q) = &part.element else { continue };
+            let Some(element) = element_plan(q, element_paths) else {
+                continue;
+            };
+            let Some(ch) = headers.iter().find(|h| h.element.q == *q) else {
+                continue;
+            };
+            if header_field(contract, q, "idempotencykey").is_some() {
+                header_has_key = true;
+            }
+            op_headers.push(HeaderPlan {
+                param: format_ident!("{}", params.claim(&snake(&part.name))),
+                field: ch.field.clone(),
+                element,
+            });
+        }
+        let idem = idempotency(op, header_has_key);
+        let mut text = String::new();
+        if docs {
+            if let Some(d) = &op.doc {
+                text.push_str(d.trim());
+                text.push_str("\n\n");
+            }
+        }
+        text.push_str(&format!(
+            "WSDL operation `{}`: sends `{}`",
+            op.name, request.q
+        ));
+        match &response {
+            Some(r) => text.push_str(&format!(", receives `{}`", r.q)),
+            None => text.push_str(" (one-way)"),
+        }
+        if let Some(a) = op.soap_action.as_deref().filter(|a| !a.is_empty()) {
+            text.push_str(&format!("; SOAP action `{a}`"));
+        }
+        text.push_str(".\n\n");
+        text.push_str(idem.describe());
+        ops.push(OpPlan {
+            name: op.name.clone(),
+            konst: format_ident!("{}", types.claim(&snake(&op.name).to_uppercase())),
+            method: format_ident!("{}", methods.claim(&snake(&op.name))),
+            fault: format_ident!("{}", types.claim(&format!("{}Fault", camel(&op.name)))),
+            request,
+            response,
+            headers: op_headers,
+            idempotency: idem,
+            doc: doc_attrs(&text),
+        });
+    }
+    let mut text = format!("SOAP interface `{}`", iface.name);
+    if let Some(a) = &iface.address {
+        text.push_str(&format!(" at `{a}`"));
+    }
+    text.push('.');
+    if docs {
+        if let Some(d) = &iface.doc {
+            text.push_str("\n\n");
+            text.push_str(d.trim());
+        }
+    }
+    IfacePlan {
+        port_type: iface.name.clone(),
+        client,
+        blocking,
+        service,
+        ops,
+        headers,
+        doc: doc_attrs(&text),
+        has_endpoint: iface.address.is_some(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Common items: endpoint, operation metadata, fault enums
+
+fn common_items(
+    contract: &Contract,
+    iface: &Interface,
+    p: &IfacePlan,
+    element_paths: &BTreeMap<String, (String, String)>,
+) -> Vec<TokenStream> {
+    let mut items = Vec::new();
+    let address = iface.address.clone().unwrap_or_default();
+    let path = url_path(&address);
+    let endpoint_doc = if iface.address.is_some() {
+        " The endpoint address from the WSDL (`soap:address`); clients send here unless told otherwise."
+    } else {
+        " The WSDL gives no address: set the endpoint on the client."
+    };
+    items.push(quote! {
+        #[doc = #endpoint_doc]
+        pub const ENDPOINT: &str = #address;
+        /// The path of [`ENDPOINT`], where [`router`](fn@router) serves this interface.
+        pub const PATH: &str = #path;
+    });
+    let version = match iface.soap {
+        crate::model::SoapVersion::Soap11 => {
+            quote! { ::tandvard_runtime::soap::SoapVersion::Soap11 }
+        }
+        crate::model::SoapVersion::Soap12 => {
+            quote! { ::tandvard_runtime::soap::SoapVersion::Soap12 }
+        }
+    };
+    let port_type = &p.port_type;
+    for (op_plan, op) in p.ops.iter().map(|o| {
+        let op = iface.operations.iter().find(|x| x.name == o.name);
+        (o, op)
+    }) {
+        let Some(op) = op else { continue };
+        let konst = &op_plan.konst;
+        let name = &op.name;
+        let action = op.soap_action.clone().unwrap_or_default();
+        let (rq_ns, rq_local) = (
+            op_plan.request.q.ns.clone().unwrap_or_default(),
+            op_plan.request.q.local.clone(),
+        );
+        let response = match &op_plan.response {
+            Some(r) => {
+                let ns = r.q.ns.clone().unwrap_or_default();
+                let local = &r.q.local;
+                quote! { Some((#ns, #local)) }
+            }
+            None => quote! { None },
+        };
+        let headers = op_plan.headers.iter().map(|h| {
+            let ns = h.element.q.ns.clone().unwrap_or_default();
+            let local = &h.element.q.local;
+            quote! { (#ns, #local) }
+        });
+        let idem = op_plan.idempotency.tokens();
+        let doc = format!(" Metadata of the operation `{name}`.");
+        items.push(quote! {
+            #[doc = #doc]
+            pub const #konst: ::tandvard_runtime::soap::Operation = ::tandvard_runtime::soap::Operation {
+                interface: #port_type,
+                name: #name,
+                action: #action,
+                version: #version,
+                request: (#rq_ns, #rq_local),
+                response: #response,
+                headers: &[#(#headers),*],
+                idempotency: #idem,
+            };
+        });
+        items.push(fault_enum(op, op_plan, element_paths, contract));
+    }
+    items
+}
+
+fn fault_enum(
+    op: &Operation,
+    p: &OpPlan,
+    element_paths: &BTreeMap<String, (String, String)>,
+    _contract: &Contract,
+) -> TokenStream {
+    let ident = &p.fault;
+    let mut scope = Scope::default();
+    let mut faults = Vec::new();
+    for f in &op.faults {
+        let Some(q) = &f.element else { continue };
+        let Some(element) = element_plan(q, element_paths) else {
+            continue;
+        };
+        if faults.iter().any(|x: &FaultPlan| x.element.q == *q) {
+            continue;
+        }
+        faults.push(FaultPlan {
+            variant: format_ident!("{}", scope.claim(&camel(&f.name))),
+            name: f.name.clone(),
+            element,
+        });
+    }
+    if faults.is_empty() {
+        let doc = format!(" `{}` declares no faults with a detail element.", op.name);
+        return quote! {
+            #[doc = #doc]
+            pub type #ident = ::tandvard_runtime::soap::NoFault;
+        };
+    }
+    let doc = format!(
+        " The faults `{}` declares (`wsdl:fault`): the detail of a SOAP fault, typed.",
+        op.name
+    );
+    let variants = faults.iter().map(|f| {
+        let v = &f.variant;
+        let ty = &f.element.ty;
+        let d = format!(" `{}`: detail element `{}`.", f.name, f.element.q);
+        quote! { #[doc = #d] #v(#ty) }
+    });
+    let reads = faults.iter().map(|f| {
+        let v = &f.variant;
+        let ns = f.element.q.ns.clone().unwrap_or_default();
+        let local = &f.element.q.local;
+        quote! {
+            if element.local_name() == #local && element.namespace() == #ns {
+                return Some(::tandvard_runtime::from_xml_with(element.as_str().as_bytes(), options).map(Self::#v));
+            }
+        }
+    });
+    let writes = faults.iter().map(|f| {
+        let v = &f.variant;
+        quote! { Self::#v(v) => w.elem_root(v) }
+    });
+    let names = faults.iter().map(|f| {
+        let v = &f.variant;
+        let n = &f.name;
+        quote! { Self::#v(_) => #n }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #(#variants,)*
+        }
+        impl ::tandvard_runtime::soap::FaultDetail for #ident {
+            fn from_detail(
+                element: &::tandvard_runtime::AnyElement,
+                options: &::tandvard_runtime::ReadOptions,
+            ) -> Option<Result<Self, ::tandvard_runtime::Error>> {
+                #(#reads)*
+                None
+            }
+            fn write_detail(&self, w: &mut ::tandvard_runtime::Writer) {
+                match self {
+                    #(#writes,)*
+                }
+            }
+            fn fault_name(&self) -> &'static str {
+                match self {
+                    #(#names,)*
+                }
+            }
+        }
+    }
+}
+
+/// The path of a URL (`https://host/a/b` → `/a/b`; `/` when there is none).
+pub fn url_path(address: &str) -> String {
+    let rest = address.split_once("://").map_or(address, |(_, r)| r);
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        "/".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Structure: field names of generated structs (the same rules as the type renderer)
+
+/// A field of a generated struct: its Rust name and the element it holds.
+struct FieldInfo<'c> {
+    name: String,
+    element: Option<&'c ElementUse>,
+}
+
+fn type_def<'c>(contract: &'c Contract, t: &'c TypeUse) -> Option<&'c TypeDef> {
+    match t {
+        TypeUse::Named(q) => contract.type_def(q),
+        TypeUse::Inline(d) => Some(d),
+        TypeUse::Builtin(_) => None,
+    }
+}
+
+fn complex_of<'c>(contract: &'c Contract, t: &'c TypeUse) -> Option<&'c ComplexType> {
+    match &type_def(contract, t)?.kind {
+        TypeKind::Complex(c) => Some(c),
+        TypeKind::Simple(_) => None,
+    }
+}
+
+/// Whether a type's Rust form implements `SimpleValue`.
+fn is_simple(contract: &Contract, t: &TypeUse) -> bool {
+    match t {
+        TypeUse::Builtin(b) => !matches!(b, Builtin::AnyType),
+        _ => matches!(
+            type_def(contract, t).map(|d| &d.kind),
+            Some(TypeKind::Simple(_))
+        ),
+    }
+}
+
+/// The fields of a complex type's struct, in the order the type renderer claims names.
+fn fields<'c>(c: &'c ComplexType) -> Vec<FieldInfo<'c>> {
+    let mut scope = Scope::default();
+    let mut out = Vec::new();
+    for a in &c.attributes {
+        out.push(FieldInfo {
+            name: scope.claim(&snake(&a.name.local)),
+            element: None,
+        });
+    }
+    if let Content::Elements(g) = &c.content {
+        group_fields(g, &mut scope, &mut out);
+    }
+    out
+}
+
+fn group_fields<'c>(g: &'c crate::model::Group, scope: &mut Scope, out: &mut Vec<FieldInfo<'c>>) {
+    let once = g.min_occurs == 1 && g.max_occurs == Some(1);
+    match g.kind {
+        GroupKind::Sequence if once => {
+            for p in &g.particles {
+                match p {
+                    Particle::Element(e) => out.push(FieldInfo {
+                        name: scope.claim(&snake(&e.name.local)),
+                        element: Some(e),
+                    }),
+                    Particle::Group(inner) => group_fields(inner, scope, out),
+                    Particle::Any(_) => out.push(FieldInfo {
+                        name: scope.claim("any"),
+                        element: None,
+                    }),
+                }
+            }
+        }
+        GroupKind::All if once => {
+            for p in &g.particles {
+                if let Particle::Element(e) = p {
+                    out.push(FieldInfo {
+                        name: scope.claim(&snake(&e.name.local)),
+                        element: Some(e),
+                    });
+                }
+            }
+        }
+        kind => out.push(FieldInfo {
+            name: scope.claim(if kind == GroupKind::Choice {
+                "choice"
+            } else {
+                "group"
+            }),
+            element: None,
+        }),
+    }
+}
+
+/// The struct field holding the child element whose lowercased local name is `lower`.
+fn find_field<'c>(c: &'c ComplexType, lower: &str) -> Option<(String, &'c ElementUse)> {
+    fields(c).into_iter().find_map(|f| {
+        let e = f.element?;
+        (e.name.local.to_lowercase() == lower && !e.nillable).then_some((f.name, e))
+    })
+}
+
+/// A header element's simple-typed field by lowercased local name.
+fn header_field<'c>(
+    contract: &'c Contract,
+    q: &QName,
+    lower: &str,
+) -> Option<(String, &'c ElementUse)> {
+    let e = contract.element(q)?;
+    let c = complex_of(contract, &e.type_)?;
+    let (name, el) = find_field(c, lower)?;
+    (is_simple(contract, &el.type_) && el.max_occurs == Some(1)).then_some((name, el))
+}
+
+// ---------------------------------------------------------------------------------------
+// Glue on message types
+
+/// `impl RequestHeaderFields` for a header element's type.
+fn header_fields_impl(contract: &Contract, q: &QName, ty: &TokenStream) -> TokenStream {
+    let mut sets = Vec::new();
+    let value = |name: &str, src: TokenStream, required_src: bool| -> Option<TokenStream> {
+        let (field, el) = header_field(contract, q, name)?;
+        let f = format_ident!("{}", field);
+        let parse = quote! { ::tandvard_runtime::SimpleValue::from_text(v)? };
+        Some(match (required_src, el.min_occurs) {
+            (true, 0) => quote! { let v = #src; self.#f = Some(#parse); },
+            (true, _) => quote! { let v = #src; self.#f = #parse; },
+            (false, 0) => quote! { if let Some(v) = #src { self.#f = Some(#parse); } },
+            (false, _) => quote! { if let Some(v) = #src { self.#f = #parse; } },
+        })
+    };
+    sets.extend(value("messageid", quote! { attempt.message_id }, true));
+    sets.extend(value("sentat", quote! { attempt.sent_at }, true));
+    sets.extend(value(
+        "idempotencykey",
+        quote! { attempt.idempotency_key },
+        false,
+    ));
+    sets.extend(value(
+        "correlationid",
+        quote! { attempt.correlation_id },
+        false,
+    ));
+    let key = match header_field(contract, q, "idempotencykey") {
+        Some((field, el)) => {
+            let f = format_ident!("{}", field);
+            let get = if el.min_occurs == 0 {
+                quote! { self.#f.as_ref().map(::tandvard_runtime::soap::text_of) }
+            } else {
+                quote! { Some(::tandvard_runtime::soap::text_of(&self.#f)) }
+            };
+            quote! {
+                fn idempotency_key(&self) -> Option<String> {
+                    #get
+                }
+            }
+        }
+        None => TokenStream::new(),
+    };
+    let unused = if sets.is_empty() {
+        quote! { let _ = attempt; }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        impl ::tandvard_runtime::soap::RequestHeaderFields for #ty {
+            fn prepare_attempt(
+                &mut self,
+                attempt: &::tandvard_runtime::soap::Attempt<'_>,
+            ) -> Result<(), ::tandvard_runtime::ValueError> {
+                #unused
+                #(#sets)*
+                Ok(())
+            }
+            #key
+        }
+    }
+}
+
+/// Whether an element's type is an enumeration with the values `OK` and `ERROR`.
+fn is_result_code(contract: &Contract, e: &ElementUse) -> bool {
+    let Some(d) = type_def(contract, &e.type_) else {
+        return false;
+    };
+    let TypeKind::Simple(s) = &d.kind else {
+        return false;
+    };
+    if !matches!(s.variety, SimpleVariety::Atomic(_)) {
+        return false;
+    }
+    let has = |v: &str| {
+        s.enumeration
+            .iter()
+            .any(|x| x.value.eq_ignore_ascii_case(v))
+    };
+    has("OK") && has("ERROR")
+}
+
+/// A simple field as an `Option<String>` expression on `owner`.
+fn text_expr(
+    contract: &Contract,
+    owner: &TokenStream,
+    c: &ComplexType,
+    lower: &str,
+) -> TokenStream {
+    match find_field(c, lower) {
+        Some((name, el)) if is_simple(contract, &el.type_) && el.max_occurs == Some(1) => {
+            let f = format_ident!("{}", name);
+            if el.min_occurs == 0 {
+                quote! { #owner.#f.as_ref().map(::tandvard_runtime::soap::text_of) }
+            } else {
+                quote! { Some(::tandvard_runtime::soap::text_of(&#owner.#f)) }
+            }
+        }
+        _ => quote! { None },
+    }
+}
+
+/// `impl BusinessResult` for a response type with a result element.
+fn business_result_impl(contract: &Contract, q: &QName, ty: &TokenStream) -> Option<TokenStream> {
+    let e = contract.element(q)?;
+    let c = complex_of(contract, &e.type_)?;
+    let (result_field, result_el, result_type, code_field) =
+        fields(c).into_iter().find_map(|f| {
+            let el = f.element?;
+            if el.min_occurs != 1 || el.max_occurs != Some(1) || el.nillable {
+                return None;
+            }
+            let rc = complex_of(contract, &el.type_)?;
+            let code = fields(rc).into_iter().find_map(|g| {
+                let ge = g.element?;
+                (ge.min_occurs == 1
+                    && ge.max_occurs == Some(1)
+                    && !ge.nillable
+                    && is_result_code(contract, ge))
+                .then_some(g.name)
+            })?;
+            Some((f.name, el, rc, code))
+        })?;
+    let _ = result_el;
+    let rf = format_ident!("{}", result_field);
+    let cf = format_ident!("{}", code_field);
+    let r = quote! { r };
+    let error_code = text_expr(contract, &r, result_type, "errorcode");
+    let message = text_expr(contract, &r, result_type, "message");
+    let log_id = text_expr(contract, &r, result_type, "logid");
+    let details = match find_field(result_type, "detail") {
+        Some((name, el)) => match complex_of(contract, &el.type_) {
+            Some(dc) => {
+                let f = format_ident!("{}", name);
+                let d = quote! { d };
+                let code = text_expr(contract, &d, dc, "code");
+                let severity = text_expr(contract, &d, dc, "severity");
+                let text = text_expr(contract, &d, dc, "text");
+                let path = text_expr(contract, &d, dc, "path");
+                let iter = if el.max_occurs == Some(1) && el.min_occurs == 1 {
+                    quote! { ::std::iter::once(&r.#f) }
+                } else {
+                    quote! { r.#f.iter() }
+                };
+                quote! {
+                    #iter.map(|d| ::tandvard_runtime::soap::OutcomeDetail {
+                        code: #code,
+                        severity: #severity,
+                        text: #text,
+                        path: #path,
+                    }).collect()
+                }
+            }
+            None => quote! { Vec::new() },
+        },
+        None => quote! { Vec::new() },
+    };
+    Some(quote! {
+        impl ::tandvard_runtime::soap::BusinessResult for #ty {
+            fn outcome(&self) -> ::tandvard_runtime::soap::Outcome {
+                let r = &self.#rf;
+                ::tandvard_runtime::soap::Outcome {
+                    code: ::tandvard_runtime::soap::ResultCode::parse(
+                        &::tandvard_runtime::soap::text_of(&r.#cf),
+                    ),
+                    error_code: #error_code,
+                    message: #message,
+                    log_id: #log_id,
+                    details: #details,
+                }
+            }
+        }
+    })
+}
+
+/// The glue items for the `messages` module.
+fn message_glue(
+    contract: &Contract,
+    element_paths: &BTreeMap<String, (String, String)>,
+) -> Vec<TokenStream> {
+    let mut headers = BTreeSet::new();
+    let mut responses = BTreeSet::new();
+    for i in &contract.interfaces {
+        for o in &i.operations {
+            for h in o.input.iter().flat_map(|m| m.headers.iter()) {
+                if let Some(q) = &h.element {
+                    headers.insert(q.clone());
+                }
+            }
+            if let Some(q) = o.output.as_ref().and_then(|m| body_element(&m.body)) {
+                responses.insert(q.clone());
+            }
+        }
+    }
+    let mut items = Vec::new();
+    for q in &headers {
+        let Some(p) = element_plan(q, element_paths) else {
+            continue;
+        };
+        if contract
+            .element(q)
+            .and_then(|e| complex_of(contract, &e.type_))
+            .is_none()
+        {
+            continue;
+        }
+        items.push(header_fields_impl(contract, q, &p.ty));
+    }
+    for q in &responses {
+        let Some(p) = element_plan(q, element_paths) else {
+            continue;
+        };
+        items.extend(business_result_impl(contract, q, &p.ty));
+    }
+    items
+}
+
+/// Renders every interface module and the message glue.
+pub fn render(
+    contract: &Contract,
+    element_paths: &BTreeMap<String, (String, String)>,
+    taken_modules: &BTreeSet<String>,
+    opts: InterfaceOptions,
+) -> RenderedInterfaces {
+    let mut warnings = Vec::new();
+    let message_items = message_glue(contract, element_paths);
+    let mut modules = Vec::new();
+    if !(opts.client || opts.server) {
+        return RenderedInterfaces {
+            modules,
+            message_items,
+            warnings,
+        };
+    }
+    let mut module_scope = Scope::default();
+    for m in taken_modules {
+        module_scope.claim(m);
+    }
+    for iface in &contract.interfaces {
+        let p = plan(contract, iface, element_paths, opts.docs, &mut warnings);
+        let name = module_scope.claim(&snake(&iface.name));
+        let mut items = common_items(contract, iface, &p, element_paths);
+        if opts.client {
+            let (client, blocking) = super::client::render(&p);
+            items.push(gate(client, "client", opts.single_file));
+            items.push(gate(blocking, "blocking", opts.single_file));
+        }
+        if opts.server {
+            items.push(gate(super::server::render(&p), "server", opts.single_file));
+        }
+        let line = format!(
+            "SOAP interface `{}`: operations, faults{}{}.",
+            iface.name,
+            if opts.client { ", client" } else { "" },
+            if opts.server {
+                ", server trait and router"
+            } else {
+                ""
+            }
+        );
+        modules.push((
+            ModuleCode {
+                name,
+                namespace: None,
+                items,
+                type_count: p.ops.len() + usize::from(opts.client) * 2 + usize::from(opts.server),
+            },
+            line,
+        ));
+    }
+    RenderedInterfaces {
+        modules,
+        message_items,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(name: &str, doc: Option<&str>) -> Operation {
+        Operation {
+            name: name.into(),
+            soap_action: None,
+            doc: doc.map(str::to_string),
+            source: None,
+            input: None,
+            output: None,
+            faults: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn retry_classes_from_docs_names_and_headers() {
+        let cases = [
+            (
+                "CheckPatient",
+                Some("Look up. Safe and idempotent (read-only); logged."),
+                false,
+                Idempotency::Safe,
+            ),
+            (
+                "AcknowledgeMessages",
+                Some("Acknowledge read messages. Idempotent: acknowledging twice is a no-op."),
+                true,
+                Idempotency::Idempotent,
+            ),
+            (
+                "SubmitClaim",
+                Some("Submit a claim. Not safe; idempotent on claim/clientClaimId: a repeat ..."),
+                true,
+                Idempotency::KeyRequired,
+            ),
+            (
+                "DeleteAll",
+                Some("Deletes everything. Not safe."),
+                true,
+                Idempotency::Unsafe,
+            ),
+            (
+                "Ping",
+                Some("Is the service up? Needs only mutual TLS. Safe. Swedish: ping."),
+                false,
+                Idempotency::Safe,
+            ),
+            ("GetThing", None, false, Idempotency::Safe),
+            ("Getaway", None, false, Idempotency::Unsafe),
+            ("Store", None, true, Idempotency::KeyRequired),
+            (
+                "Store",
+                Some("Stores it. Safety first."),
+                false,
+                Idempotency::Unsafe,
+            ),
+        ];
+        for (name, doc, key, want) in cases {
+            assert_eq!(idempotency(&op(name, doc), key), want, "{name} {doc:?}");
+        }
+    }
+
+    #[test]
+    fn paths_and_names() {
+        assert_eq!(url_path("https://h.example/tandvard/X/2"), "/tandvard/X/2");
+        assert_eq!(url_path(""), "/");
+        assert_eq!(
+            base_name("CheckPatientResponderInterface"),
+            "CheckPatientResponder"
+        );
+        assert_eq!(base_name("Interface"), "Interface");
+        assert_eq!(base_name("FooPortType"), "Foo");
+    }
+}
