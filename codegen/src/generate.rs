@@ -124,7 +124,12 @@ pub fn generate(opts: &GenerateOptions, check: bool) -> Result<GenerateReport, E
             .filter(|(k, _)| k.ends_with(".rs"))
             .map(|(_, v)| v.lines().count())
             .sum(),
-        warnings: rendered.warnings.clone(),
+        warnings: loaded
+            .warnings
+            .iter()
+            .chain(&rendered.warnings)
+            .cloned()
+            .collect(),
         inputs: loaded.files.clone(),
         ..GenerateReport::default()
     };

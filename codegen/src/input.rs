@@ -25,6 +25,9 @@ pub struct LoadedContracts {
     pub files: Vec<PathBuf>,
     /// The directory source paths are relative to.
     pub base_dir: PathBuf,
+    /// Defects in the input that were tolerated (each names the file and line), e.g. a
+    /// `soap:header` bound to a part its message lacks, which is dropped.
+    pub warnings: Vec<String>,
 }
 
 /// What kind of document a file is.
@@ -85,10 +88,13 @@ pub fn load_contracts(paths: &[PathBuf], catalog: &Catalog) -> Result<LoadedCont
     }
     let base_dir = common_dir(paths);
 
+    let mut warnings = Vec::new();
     let wsdl = if wsdl_files.is_empty() {
         None
     } else {
-        Some(WsdlSet::load_with(&wsdl_files, catalog)?)
+        let (set, w) = WsdlSet::load_lenient(&wsdl_files, catalog)?;
+        warnings.extend(w);
+        Some(set)
     };
     let (operations, inline, port_types) = match &wsdl {
         Some(set) => {
@@ -113,6 +119,7 @@ pub fn load_contracts(paths: &[PathBuf], catalog: &Catalog) -> Result<LoadedCont
         inline,
         catalog: catalog.clone(),
     })?;
+    warnings.extend(schemas.warnings.iter().cloned());
     let contract = build_contract(&ModelInput {
         operations: &operations,
         port_types,
@@ -133,6 +140,7 @@ pub fn load_contracts(paths: &[PathBuf], catalog: &Catalog) -> Result<LoadedCont
         contract,
         files,
         base_dir,
+        warnings,
     })
 }
 

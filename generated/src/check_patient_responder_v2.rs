@@ -165,6 +165,8 @@ impl ::tandvard_runtime::XmlRead for AtbGrantType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CHECK_PATIENT_RESPONDER_V2, "AtbGrantType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let grant_date = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"grantDate")?;
@@ -201,12 +203,12 @@ impl ::tandvard_runtime::XmlWrite for AtbGrantType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("rsp:grantDate", &self.grant_date);
-        w.elem("rsp:amount", &self.amount);
-        w.elem("rsp:ageBand", &self.age_band);
-        w.elem("rsp:validTo", &self.valid_to);
-        w.elem("rsp:status", &self.status);
-        w.elem_opt("rsp:usedDate", &self.used_date);
+        w.leaf("<rsp:grantDate>", "</rsp:grantDate>", &self.grant_date);
+        w.leaf("<rsp:amount>", "</rsp:amount>", &self.amount);
+        w.leaf("<rsp:ageBand>", "</rsp:ageBand>", &self.age_band);
+        w.leaf("<rsp:validTo>", "</rsp:validTo>", &self.valid_to);
+        w.leaf("<rsp:status>", "</rsp:status>", &self.status);
+        w.leaf_opt("<rsp:usedDate>", "</rsp:usedDate>", &self.used_date);
         w.any(&self.any);
         w.end(name);
     }
@@ -227,6 +229,12 @@ impl ::tandvard_runtime::XmlRead for CheckPatientResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CHECK_PATIENT_RESPONDER_V2,
+            "CheckPatientResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"result")?;
         let patient_status = r
@@ -278,6 +286,12 @@ impl ::tandvard_runtime::XmlRead for CheckPatientType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CHECK_PATIENT_RESPONDER_V2,
+            "CheckPatientType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let patient_id = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"patientId")?;
@@ -311,9 +325,9 @@ impl ::tandvard_runtime::XmlWrite for CheckPatientType {
         w.start(name);
         w.close_start();
         w.elem("rsp:patientId", &self.patient_id);
-        w.elem_opt("rsp:referenceDate", &self.reference_date);
-        w.elem("rsp:relationship", &self.relationship);
-        w.elem_opt("rsp:bookingDate", &self.booking_date);
+        w.leaf_opt("<rsp:referenceDate>", "</rsp:referenceDate>", &self.reference_date);
+        w.leaf("<rsp:relationship>", "</rsp:relationship>", &self.relationship);
+        w.leaf_opt("<rsp:bookingDate>", "</rsp:bookingDate>", &self.booking_date);
         w.any(&self.any);
         w.end(name);
     }
@@ -344,6 +358,12 @@ impl ::tandvard_runtime::XmlRead for CompensationPeriodType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CHECK_PATIENT_RESPONDER_V2,
+            "CompensationPeriodType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let start_date = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"startDate")?;
@@ -393,13 +413,21 @@ impl ::tandvard_runtime::XmlWrite for CompensationPeriodType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("rsp:startDate", &self.start_date);
-        w.elem("rsp:endDate", &self.end_date);
-        w.elem("rsp:accumulatedCostBasis", &self.accumulated_cost_basis);
-        w.elem("rsp:thresholdLow", &self.threshold_low);
-        w.elem("rsp:thresholdHigh", &self.threshold_high);
-        w.elem_opt("rsp:pbbYear", &self.pbb_year);
-        w.elem_opt("rsp:lastAteProcedureDate", &self.last_ate_procedure_date);
+        w.leaf("<rsp:startDate>", "</rsp:startDate>", &self.start_date);
+        w.leaf("<rsp:endDate>", "</rsp:endDate>", &self.end_date);
+        w.leaf(
+            "<rsp:accumulatedCostBasis>",
+            "</rsp:accumulatedCostBasis>",
+            &self.accumulated_cost_basis,
+        );
+        w.leaf("<rsp:thresholdLow>", "</rsp:thresholdLow>", &self.threshold_low);
+        w.leaf("<rsp:thresholdHigh>", "</rsp:thresholdHigh>", &self.threshold_high);
+        w.leaf_opt("<rsp:pbbYear>", "</rsp:pbbYear>", &self.pbb_year);
+        w.leaf_opt(
+            "<rsp:lastAteProcedureDate>",
+            "</rsp:lastAteProcedureDate>",
+            &self.last_ate_procedure_date,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -475,6 +503,12 @@ impl ::tandvard_runtime::XmlRead for EntitlementType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CHECK_PATIENT_RESPONDER_V2,
+            "EntitlementType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let entitled = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"entitled")?;
@@ -505,10 +539,10 @@ impl ::tandvard_runtime::XmlWrite for EntitlementType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("rsp:entitled", &self.entitled);
-        w.elem("rsp:basis", &self.basis);
-        w.elem_opt("rsp:reason", &self.reason);
-        w.elem_opt("rsp:basisValidTo", &self.basis_valid_to);
+        w.leaf("<rsp:entitled>", "</rsp:entitled>", &self.entitled);
+        w.leaf("<rsp:basis>", "</rsp:basis>", &self.basis);
+        w.leaf_opt("<rsp:reason>", "</rsp:reason>", &self.reason);
+        w.leaf_opt("<rsp:basisValidTo>", "</rsp:basisValidTo>", &self.basis_valid_to);
         w.any(&self.any);
         w.end(name);
     }
@@ -541,6 +575,12 @@ impl ::tandvard_runtime::XmlRead for PatientStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CHECK_PATIENT_RESPONDER_V2,
+            "PatientStatusType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let entitlement = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"entitlement")?;
@@ -601,13 +641,17 @@ impl ::tandvard_runtime::XmlWrite for PatientStatusType {
         w.start(name);
         w.close_start();
         w.elem("rsp:entitlement", &self.entitlement);
-        w.elem("rsp:steEligible", &self.ste_eligible);
+        w.leaf("<rsp:steEligible>", "</rsp:steEligible>", &self.ste_eligible);
         w.elems("rsp:atbGrant", &self.atb_grant);
         w.elem_opt("rsp:stb", &self.stb);
         w.elems("rsp:stbPreAssessment", &self.stb_pre_assessment);
         w.elem_opt("rsp:compensationPeriod", &self.compensation_period);
         w.elem_opt("rsp:subscription", &self.subscription);
-        w.elem("rsp:protectedIdentity", &self.protected_identity);
+        w.leaf(
+            "<rsp:protectedIdentity>",
+            "</rsp:protectedIdentity>",
+            &self.protected_identity,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -677,6 +721,12 @@ impl ::tandvard_runtime::XmlRead for StbPreAssessmentDecisionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CHECK_PATIENT_RESPONDER_V2,
+            "StbPreAssessmentDecisionType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let fk_case_id = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"fkCaseId")?;
@@ -712,11 +762,11 @@ impl ::tandvard_runtime::XmlWrite for StbPreAssessmentDecisionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("rsp:fkCaseId", &self.fk_case_id);
-        w.elem("rsp:decision", &self.decision);
-        w.elem("rsp:groundCode", &self.ground_code);
-        w.elem_opt("rsp:validFrom", &self.valid_from);
-        w.elem_opt("rsp:validTo", &self.valid_to);
+        w.leaf("<rsp:fkCaseId>", "</rsp:fkCaseId>", &self.fk_case_id);
+        w.leaf("<rsp:decision>", "</rsp:decision>", &self.decision);
+        w.leaf("<rsp:groundCode>", "</rsp:groundCode>", &self.ground_code);
+        w.leaf_opt("<rsp:validFrom>", "</rsp:validFrom>", &self.valid_from);
+        w.leaf_opt("<rsp:validTo>", "</rsp:validTo>", &self.valid_to);
         w.any(&self.any);
         w.end(name);
     }
@@ -743,6 +793,8 @@ impl ::tandvard_runtime::XmlRead for StbStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CHECK_PATIENT_RESPONDER_V2, "StbStatusType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let period_start = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"periodStart")?;
@@ -778,11 +830,15 @@ impl ::tandvard_runtime::XmlWrite for StbStatusType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("rsp:periodStart", &self.period_start);
-        w.elem("rsp:periodEnd", &self.period_end);
-        w.elem("rsp:usedAmount", &self.used_amount);
-        w.elem("rsp:remainingAmount", &self.remaining_amount);
-        w.elem("rsp:maxAmount", &self.max_amount);
+        w.leaf("<rsp:periodStart>", "</rsp:periodStart>", &self.period_start);
+        w.leaf("<rsp:periodEnd>", "</rsp:periodEnd>", &self.period_end);
+        w.leaf("<rsp:usedAmount>", "</rsp:usedAmount>", &self.used_amount);
+        w.leaf(
+            "<rsp:remainingAmount>",
+            "</rsp:remainingAmount>",
+            &self.remaining_amount,
+        );
+        w.leaf("<rsp:maxAmount>", "</rsp:maxAmount>", &self.max_amount);
         w.any(&self.any);
         w.end(name);
     }
@@ -809,6 +865,12 @@ impl ::tandvard_runtime::XmlRead for SubscriptionInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CHECK_PATIENT_RESPONDER_V2,
+            "SubscriptionInfoType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let agreement_id = r
             .opt(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"agreementId")?;
@@ -850,11 +912,11 @@ impl ::tandvard_runtime::XmlWrite for SubscriptionInfoType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem_opt("rsp:agreementId", &self.agreement_id);
-        w.elem("rsp:periodStart", &self.period_start);
-        w.elem("rsp:periodEnd", &self.period_end);
-        w.elems("rsp:coveredCare", &self.covered_care);
-        w.elem("rsp:ownClinic", &self.own_clinic);
+        w.leaf_opt("<rsp:agreementId>", "</rsp:agreementId>", &self.agreement_id);
+        w.leaf("<rsp:periodStart>", "</rsp:periodStart>", &self.period_start);
+        w.leaf("<rsp:periodEnd>", "</rsp:periodEnd>", &self.period_end);
+        w.leaves("<rsp:coveredCare>", "</rsp:coveredCare>", &self.covered_care);
+        w.leaf("<rsp:ownClinic>", "</rsp:ownClinic>", &self.own_clinic);
         w.any(&self.any);
         w.end(name);
     }

@@ -28,6 +28,8 @@ impl ::tandvard_runtime::XmlRead for ClaimLineOutcomeType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimLineOutcomeType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r.req(&mut next, super::NS_CLAIM_V2, b"lineNo")?;
         let status = r.req(&mut next, super::NS_CLAIM_V2, b"status")?;
@@ -63,13 +65,21 @@ impl ::tandvard_runtime::XmlWrite for ClaimLineOutcomeType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:lineNo", &self.line_no);
-        w.elem("clm:status", &self.status);
-        w.elem_opt("clm:referencePrice", &self.reference_price);
-        w.elem_opt("clm:referencePriceKind", &self.reference_price_kind);
-        w.elem("clm:costBasis", &self.cost_basis);
-        w.elem("clm:supportType", &self.support_type);
-        w.elem("clm:fkAmount", &self.fk_amount);
+        w.leaf("<clm:lineNo>", "</clm:lineNo>", &self.line_no);
+        w.leaf("<clm:status>", "</clm:status>", &self.status);
+        w.leaf_opt(
+            "<clm:referencePrice>",
+            "</clm:referencePrice>",
+            &self.reference_price,
+        );
+        w.leaf_opt(
+            "<clm:referencePriceKind>",
+            "</clm:referencePriceKind>",
+            &self.reference_price_kind,
+        );
+        w.leaf("<clm:costBasis>", "</clm:costBasis>", &self.cost_basis);
+        w.leaf("<clm:supportType>", "</clm:supportType>", &self.support_type);
+        w.leaf("<clm:fkAmount>", "</clm:fkAmount>", &self.fk_amount);
         w.elems("clm:detail", &self.detail);
         w.any(&self.any);
         w.end(name);
@@ -119,6 +129,8 @@ impl ::tandvard_runtime::XmlRead for ClaimLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimLineType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r.req(&mut next, super::NS_CLAIM_V2, b"lineNo")?;
         let condition_code = r.req(&mut next, super::NS_CLAIM_V2, b"conditionCode")?;
@@ -174,22 +186,42 @@ impl ::tandvard_runtime::XmlWrite for ClaimLineType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:lineNo", &self.line_no);
-        w.elem("clm:conditionCode", &self.condition_code);
-        w.elem("clm:procedureCode", &self.procedure_code);
-        w.elem_opt("clm:performedConditionCode", &self.performed_condition_code);
-        w.elem_opt("clm:performedProcedureCode", &self.performed_procedure_code);
-        w.elem_opt("clm:toothNumber", &self.tooth_number);
+        w.leaf("<clm:lineNo>", "</clm:lineNo>", &self.line_no);
+        w.leaf("<clm:conditionCode>", "</clm:conditionCode>", &self.condition_code);
+        w.leaf("<clm:procedureCode>", "</clm:procedureCode>", &self.procedure_code);
+        w.leaf_opt(
+            "<clm:performedConditionCode>",
+            "</clm:performedConditionCode>",
+            &self.performed_condition_code,
+        );
+        w.leaf_opt(
+            "<clm:performedProcedureCode>",
+            "</clm:performedProcedureCode>",
+            &self.performed_procedure_code,
+        );
+        w.leaf_opt("<clm:toothNumber>", "</clm:toothNumber>", &self.tooth_number);
         w.elem("clm:toothPosition", &self.tooth_position);
-        w.elem_opt("clm:surfaces", &self.surfaces);
-        w.elem("clm:completedDate", &self.completed_date);
-        w.elem("clm:performerRef", &self.performer_ref);
-        w.elem("clm:providerPrice", &self.provider_price);
+        w.leaf_opt("<clm:surfaces>", "</clm:surfaces>", &self.surfaces);
+        w.leaf("<clm:completedDate>", "</clm:completedDate>", &self.completed_date);
+        w.leaf("<clm:performerRef>", "</clm:performerRef>", &self.performer_ref);
+        w.leaf("<clm:providerPrice>", "</clm:providerPrice>", &self.provider_price);
         w.elem_opt("clm:referral", &self.referral);
-        w.elem_opt("clm:preAssessmentCaseId", &self.pre_assessment_case_id);
-        w.elem_opt("clm:emergencyStartReason", &self.emergency_start_reason);
+        w.leaf_opt(
+            "<clm:preAssessmentCaseId>",
+            "</clm:preAssessmentCaseId>",
+            &self.pre_assessment_case_id,
+        );
+        w.leaf_opt(
+            "<clm:emergencyStartReason>",
+            "</clm:emergencyStartReason>",
+            &self.emergency_start_reason,
+        );
         w.elem_opt("clm:labWork", &self.lab_work);
-        w.elem_opt("clm:requestedSupport", &self.requested_support);
+        w.leaf_opt(
+            "<clm:requestedSupport>",
+            "</clm:requestedSupport>",
+            &self.requested_support,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -220,9 +252,11 @@ impl ::tandvard_runtime::XmlRead for ClaimPerformerType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimPerformerType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let person_id = r.req(&mut next, super::NS_COMMON_V1, b"personId")?;
-        let name = r.req(&mut next, super::NS_COMMON_V1, b"name")?;
+        let name_ = r.req(&mut next, super::NS_COMMON_V1, b"name")?;
         let role = r.req(&mut next, super::NS_COMMON_V1, b"role")?;
         let performer_ref = r.req(&mut next, super::NS_CLAIM_V2, b"performerRef")?;
         let specialist_area = r.opt(&mut next, super::NS_CLAIM_V2, b"specialistArea")?;
@@ -238,7 +272,7 @@ impl ::tandvard_runtime::XmlRead for ClaimPerformerType {
         r.end(next)?;
         Ok(Self {
             person_id,
-            name,
+            name: name_,
             role,
             performer_ref,
             specialist_area,
@@ -254,11 +288,19 @@ impl ::tandvard_runtime::XmlWrite for ClaimPerformerType {
         w.close_start();
         w.elem("cmn:personId", &self.person_id);
         w.elem("cmn:name", &self.name);
-        w.elem("cmn:role", &self.role);
-        w.elem("clm:performerRef", &self.performer_ref);
-        w.elem_opt("clm:specialistArea", &self.specialist_area);
+        w.leaf("<cmn:role>", "</cmn:role>", &self.role);
+        w.leaf("<clm:performerRef>", "</clm:performerRef>", &self.performer_ref);
+        w.leaf_opt(
+            "<clm:specialistArea>",
+            "</clm:specialistArea>",
+            &self.specialist_area,
+        );
         w.elem("clm:licence", &self.licence);
-        w.elem_opt("clm:delegatedByRef", &self.delegated_by_ref);
+        w.leaf_opt(
+            "<clm:delegatedByRef>",
+            "</clm:delegatedByRef>",
+            &self.delegated_by_ref,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -342,6 +384,8 @@ impl ::tandvard_runtime::XmlRead for ClaimTotalsType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimTotalsType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let atb_used = r.req(&mut next, super::NS_CLAIM_V2, b"atbUsed")?;
         let stb_used = r.req(&mut next, super::NS_CLAIM_V2, b"stbUsed")?;
@@ -372,12 +416,12 @@ impl ::tandvard_runtime::XmlWrite for ClaimTotalsType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:atbUsed", &self.atb_used);
-        w.elem("clm:stbUsed", &self.stb_used);
-        w.elem("clm:ateAmount", &self.ate_amount);
-        w.elem("clm:steAmount", &self.ste_amount);
-        w.elem("clm:fkTotal", &self.fk_total);
-        w.elem("clm:patientShare", &self.patient_share);
+        w.leaf("<clm:atbUsed>", "</clm:atbUsed>", &self.atb_used);
+        w.leaf("<clm:stbUsed>", "</clm:stbUsed>", &self.stb_used);
+        w.leaf("<clm:ateAmount>", "</clm:ateAmount>", &self.ate_amount);
+        w.leaf("<clm:steAmount>", "</clm:steAmount>", &self.ste_amount);
+        w.leaf("<clm:fkTotal>", "</clm:fkTotal>", &self.fk_total);
+        w.leaf("<clm:patientShare>", "</clm:patientShare>", &self.patient_share);
         w.any(&self.any);
         w.end(name);
     }
@@ -406,6 +450,7 @@ impl ClaimTypeLateSubmissionReason {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ClaimTypeLateSubmissionReason {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -453,6 +498,8 @@ impl ::tandvard_runtime::XmlRead for ClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_claim_id = r.req(&mut next, super::NS_CLAIM_V2, b"clientClaimId")?;
         let patient_id = r.req(&mut next, super::NS_CLAIM_V2, b"patientId")?;
@@ -496,11 +543,11 @@ impl ::tandvard_runtime::XmlWrite for ClaimType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:clientClaimId", &self.client_claim_id);
+        w.leaf("<clm:clientClaimId>", "</clm:clientClaimId>", &self.client_claim_id);
         w.elem("clm:patientId", &self.patient_id);
         w.elems("clm:performer", &self.performer);
-        w.elem("clm:useAtb", &self.use_atb);
-        w.elem_opt("clm:atbGrantDate", &self.atb_grant_date);
+        w.leaf("<clm:useAtb>", "</clm:useAtb>", &self.use_atb);
+        w.leaf_opt("<clm:atbGrantDate>", "</clm:atbGrantDate>", &self.atb_grant_date);
         w.elem_opt("clm:stb", &self.stb);
         w.elem_opt("clm:oralHealth", &self.oral_health);
         w.elem_opt(
@@ -508,7 +555,11 @@ impl ::tandvard_runtime::XmlWrite for ClaimType {
             &self.request_new_compensation_period,
         );
         w.elems("clm:line", &self.line);
-        w.elem_opt("clm:lateSubmissionReason", &self.late_submission_reason);
+        w.leaf_opt(
+            "<clm:lateSubmissionReason>",
+            "</clm:lateSubmissionReason>",
+            &self.late_submission_reason,
+        );
         w.elem_opt("clm:patientPayment", &self.patient_payment);
         w.any(&self.any);
         w.end(name);
@@ -536,6 +587,8 @@ impl ::tandvard_runtime::XmlRead for CompensationPeriodAfterType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "CompensationPeriodAfterType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let start_date = r.req(&mut next, super::NS_CLAIM_V2, b"startDate")?;
         let end_date = r.req(&mut next, super::NS_CLAIM_V2, b"endDate")?;
@@ -565,11 +618,15 @@ impl ::tandvard_runtime::XmlWrite for CompensationPeriodAfterType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:startDate", &self.start_date);
-        w.elem("clm:endDate", &self.end_date);
-        w.elem("clm:accumulatedCostBasis", &self.accumulated_cost_basis);
-        w.elem_opt("clm:thresholdLow", &self.threshold_low);
-        w.elem_opt("clm:thresholdHigh", &self.threshold_high);
+        w.leaf("<clm:startDate>", "</clm:startDate>", &self.start_date);
+        w.leaf("<clm:endDate>", "</clm:endDate>", &self.end_date);
+        w.leaf(
+            "<clm:accumulatedCostBasis>",
+            "</clm:accumulatedCostBasis>",
+            &self.accumulated_cost_basis,
+        );
+        w.leaf_opt("<clm:thresholdLow>", "</clm:thresholdLow>", &self.threshold_low);
+        w.leaf_opt("<clm:thresholdHigh>", "</clm:thresholdHigh>", &self.threshold_high);
         w.any(&self.any);
         w.end(name);
     }
@@ -592,6 +649,8 @@ impl ::tandvard_runtime::XmlRead for LabWorkType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "LabWorkType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let lab_registration_id = r
             .req(&mut next, super::NS_CLAIM_V2, b"labRegistrationId")?;
@@ -617,9 +676,13 @@ impl ::tandvard_runtime::XmlWrite for LabWorkType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:labRegistrationId", &self.lab_registration_id);
-        w.elem_opt("clm:labInvoiceRef", &self.lab_invoice_ref);
-        w.elem("clm:mdrCompliant", &self.mdr_compliant);
+        w.leaf(
+            "<clm:labRegistrationId>",
+            "</clm:labRegistrationId>",
+            &self.lab_registration_id,
+        );
+        w.leaf_opt("<clm:labInvoiceRef>", "</clm:labInvoiceRef>", &self.lab_invoice_ref);
+        w.leaf("<clm:mdrCompliant>", "</clm:mdrCompliant>", &self.mdr_compliant);
         w.any(&self.any);
         w.end(name);
     }
@@ -755,6 +818,7 @@ impl LineNumberType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for LineNumberType {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -831,6 +895,12 @@ impl ::tandvard_runtime::XmlRead for NewCompensationPeriodRequestType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_CLAIM_V2,
+            "NewCompensationPeriodRequestType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let requested = r.req(&mut next, super::NS_CLAIM_V2, b"requested")?;
         let patient_consent_date = r
@@ -854,8 +924,12 @@ impl ::tandvard_runtime::XmlWrite for NewCompensationPeriodRequestType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:requested", &self.requested);
-        w.elem("clm:patientConsentDate", &self.patient_consent_date);
+        w.leaf("<clm:requested>", "</clm:requested>", &self.requested);
+        w.leaf(
+            "<clm:patientConsentDate>",
+            "</clm:patientConsentDate>",
+            &self.patient_consent_date,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -876,6 +950,8 @@ impl ::tandvard_runtime::XmlRead for PatientPaymentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "PatientPaymentType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let amount_paid = r.req(&mut next, super::NS_CLAIM_V2, b"amountPaid")?;
         let method = r.req(&mut next, super::NS_CLAIM_V2, b"method")?;
@@ -894,8 +970,8 @@ impl ::tandvard_runtime::XmlWrite for PatientPaymentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:amountPaid", &self.amount_paid);
-        w.elem("clm:method", &self.method);
+        w.leaf("<clm:amountPaid>", "</clm:amountPaid>", &self.amount_paid);
+        w.leaf("<clm:method>", "</clm:method>", &self.method);
         w.any(&self.any);
         w.end(name);
     }
@@ -975,6 +1051,8 @@ impl ::tandvard_runtime::XmlRead for PerformerCheckType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "PerformerCheckType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let performer_ref = r.req(&mut next, super::NS_CLAIM_V2, b"performerRef")?;
         let licence_status = r.req(&mut next, super::NS_CLAIM_V2, b"licenceStatus")?;
@@ -997,8 +1075,8 @@ impl ::tandvard_runtime::XmlWrite for PerformerCheckType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:performerRef", &self.performer_ref);
-        w.elem("clm:licenceStatus", &self.licence_status);
+        w.leaf("<clm:performerRef>", "</clm:performerRef>", &self.performer_ref);
+        w.leaf("<clm:licenceStatus>", "</clm:licenceStatus>", &self.licence_status);
         w.any(&self.any);
         w.end(name);
     }
@@ -1031,6 +1109,7 @@ impl PerformerLicenceTypePrescriberCode {
     }
 }
 impl ::tandvard_runtime::SimpleValue for PerformerLicenceTypePrescriberCode {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1060,6 +1139,8 @@ impl ::tandvard_runtime::XmlRead for PerformerLicenceType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "PerformerLicenceType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let profession = r.req(&mut next, super::NS_CLAIM_V2, b"profession")?;
         let prescriber_code = r.opt(&mut next, super::NS_CLAIM_V2, b"prescriberCode")?;
@@ -1082,8 +1163,12 @@ impl ::tandvard_runtime::XmlWrite for PerformerLicenceType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:profession", &self.profession);
-        w.elem_opt("clm:prescriberCode", &self.prescriber_code);
+        w.leaf("<clm:profession>", "</clm:profession>", &self.profession);
+        w.leaf_opt(
+            "<clm:prescriberCode>",
+            "</clm:prescriberCode>",
+            &self.prescriber_code,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -1149,6 +1234,8 @@ impl ::tandvard_runtime::XmlRead for ReferralType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ReferralType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let referred = r.req(&mut next, super::NS_CLAIM_V2, b"referred")?;
         let referral_date = r.opt(&mut next, super::NS_CLAIM_V2, b"referralDate")?;
@@ -1173,9 +1260,13 @@ impl ::tandvard_runtime::XmlWrite for ReferralType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:referred", &self.referred);
-        w.elem_opt("clm:referralDate", &self.referral_date);
-        w.elem_opt("clm:specialistArea", &self.specialist_area);
+        w.leaf("<clm:referred>", "</clm:referred>", &self.referred);
+        w.leaf_opt("<clm:referralDate>", "</clm:referralDate>", &self.referral_date);
+        w.leaf_opt(
+            "<clm:specialistArea>",
+            "</clm:specialistArea>",
+            &self.specialist_area,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -1243,6 +1334,8 @@ impl ::tandvard_runtime::XmlRead for StbClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_CLAIM_V2, "StbClaimType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let ground_code = r.req(&mut next, super::NS_CLAIM_V2, b"groundCode")?;
         let evidence = r.req(&mut next, super::NS_CLAIM_V2, b"evidence")?;
@@ -1269,10 +1362,10 @@ impl ::tandvard_runtime::XmlWrite for StbClaimType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("clm:groundCode", &self.ground_code);
-        w.elem("clm:evidence", &self.evidence);
-        w.elem_opt("clm:fkStbCaseId", &self.fk_stb_case_id);
-        w.elem("clm:amount", &self.amount);
+        w.leaf("<clm:groundCode>", "</clm:groundCode>", &self.ground_code);
+        w.leaf("<clm:evidence>", "</clm:evidence>", &self.evidence);
+        w.leaf_opt("<clm:fkStbCaseId>", "</clm:fkStbCaseId>", &self.fk_stb_case_id);
+        w.leaf("<clm:amount>", "</clm:amount>", &self.amount);
         w.any(&self.any);
         w.end(name);
     }

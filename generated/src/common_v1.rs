@@ -33,6 +33,7 @@ impl AmountType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for AmountType {
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(
             <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::from_text(
@@ -79,6 +80,7 @@ impl ConditionCodeType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ConditionCodeType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -121,6 +123,7 @@ impl ContractVersionType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ContractVersionType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -163,6 +166,7 @@ impl CountryCodeType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for CountryCodeType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -243,6 +247,8 @@ impl ::tandvard_runtime::XmlRead for EmptyType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "EmptyType")?;
+        r.other_attrs(&start, &[], None)?;
         r.expect_empty(start)?;
         Ok(Self {})
     }
@@ -282,6 +288,7 @@ impl ErrorCodeType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ErrorCodeType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -324,6 +331,7 @@ impl FdiToothNumberType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for FdiToothNumberType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -362,6 +370,7 @@ impl FkClinicIdType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for FkClinicIdType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -404,6 +413,7 @@ impl FkPatientIdType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for FkPatientIdType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -448,6 +458,7 @@ impl FkReferenceType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for FkReferenceType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -491,6 +502,7 @@ impl HsaIdType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for HsaIdType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -576,6 +588,7 @@ impl LocalRefType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for LocalRefType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -624,6 +637,7 @@ impl MaskedPersonIdType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for MaskedPersonIdType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -662,6 +676,7 @@ impl NameType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for NameType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -685,6 +700,8 @@ impl ::tandvard_runtime::XmlRead for OperatorIdType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "OperatorIdType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match OperatorIdTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -759,6 +776,8 @@ impl ::tandvard_runtime::XmlRead for OralHealthType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "OralHealthType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let remaining_teeth = r.req(&mut next, super::NS_COMMON_V1, b"remainingTeeth")?;
         let intact_teeth = r.req(&mut next, super::NS_COMMON_V1, b"intactTeeth")?;
@@ -781,8 +800,8 @@ impl ::tandvard_runtime::XmlWrite for OralHealthType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("cmn:remainingTeeth", &self.remaining_teeth);
-        w.elem("cmn:intactTeeth", &self.intact_teeth);
+        w.leaf("<cmn:remainingTeeth>", "</cmn:remainingTeeth>", &self.remaining_teeth);
+        w.leaf("<cmn:intactTeeth>", "</cmn:intactTeeth>", &self.intact_teeth);
         w.any(&self.any);
         w.end(name);
     }
@@ -822,6 +841,7 @@ impl OrgNumberType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for OrgNumberType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -948,12 +968,18 @@ impl ::tandvard_runtime::XmlRead for PerformerType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "PerformerType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let person_id = r.req(&mut next, super::NS_COMMON_V1, b"personId")?;
-        let name = r.req(&mut next, super::NS_COMMON_V1, b"name")?;
+        let name_ = r.req(&mut next, super::NS_COMMON_V1, b"name")?;
         let role = r.req(&mut next, super::NS_COMMON_V1, b"role")?;
         r.end(next)?;
-        Ok(Self { person_id, name, role })
+        Ok(Self {
+            person_id,
+            name: name_,
+            role,
+        })
     }
 }
 impl ::tandvard_runtime::XmlWrite for PerformerType {
@@ -962,7 +988,7 @@ impl ::tandvard_runtime::XmlWrite for PerformerType {
         w.close_start();
         w.elem("cmn:personId", &self.person_id);
         w.elem("cmn:name", &self.name);
-        w.elem("cmn:role", &self.role);
+        w.leaf("<cmn:role>", "</cmn:role>", &self.role);
         w.end(name);
     }
 }
@@ -995,6 +1021,7 @@ impl PermanentToothPositionType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for PermanentToothPositionType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1018,6 +1045,8 @@ impl ::tandvard_runtime::XmlRead for PersonIdType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "PersonIdType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match PersonIdTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -1112,6 +1141,8 @@ impl ::tandvard_runtime::XmlRead for PersonNameType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "PersonNameType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let given_name = r.req(&mut next, super::NS_COMMON_V1, b"givenName")?;
         let family_name = r.req(&mut next, super::NS_COMMON_V1, b"familyName")?;
@@ -1134,8 +1165,8 @@ impl ::tandvard_runtime::XmlWrite for PersonNameType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("cmn:givenName", &self.given_name);
-        w.elem("cmn:familyName", &self.family_name);
+        w.leaf("<cmn:givenName>", "</cmn:givenName>", &self.given_name);
+        w.leaf("<cmn:familyName>", "</cmn:familyName>", &self.family_name);
         w.any(&self.any);
         w.end(name);
     }
@@ -1175,6 +1206,7 @@ impl PersonnummerType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for PersonnummerType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1217,6 +1249,7 @@ impl ProcedureCodeType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ProcedureCodeType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1262,6 +1295,8 @@ impl ::tandvard_runtime::XmlRead for RequestHeaderType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "RequestHeaderType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let message_id = r.req(&mut next, super::NS_COMMON_V1, b"messageId")?;
         let correlation_id = r.opt(&mut next, super::NS_COMMON_V1, b"correlationId")?;
@@ -1302,16 +1337,28 @@ impl ::tandvard_runtime::XmlWrite for RequestHeaderType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("cmn:messageId", &self.message_id);
-        w.elem_opt("cmn:correlationId", &self.correlation_id);
-        w.elem("cmn:sentAt", &self.sent_at);
-        w.elem("cmn:careProviderOrgNo", &self.care_provider_org_no);
-        w.elem("cmn:clinicId", &self.clinic_id);
-        w.elem_opt("cmn:clinicHsaId", &self.clinic_hsa_id);
+        w.leaf("<cmn:messageId>", "</cmn:messageId>", &self.message_id);
+        w.leaf_opt("<cmn:correlationId>", "</cmn:correlationId>", &self.correlation_id);
+        w.leaf("<cmn:sentAt>", "</cmn:sentAt>", &self.sent_at);
+        w.leaf(
+            "<cmn:careProviderOrgNo>",
+            "</cmn:careProviderOrgNo>",
+            &self.care_provider_org_no,
+        );
+        w.leaf("<cmn:clinicId>", "</cmn:clinicId>", &self.clinic_id);
+        w.leaf_opt("<cmn:clinicHsaId>", "</cmn:clinicHsaId>", &self.clinic_hsa_id);
         w.elem_opt("cmn:operatorId", &self.operator_id);
         w.elem("cmn:sourceSystem", &self.source_system);
-        w.elem("cmn:contractVersion", &self.contract_version);
-        w.elem_opt("cmn:idempotencyKey", &self.idempotency_key);
+        w.leaf(
+            "<cmn:contractVersion>",
+            "</cmn:contractVersion>",
+            &self.contract_version,
+        );
+        w.leaf_opt(
+            "<cmn:idempotencyKey>",
+            "</cmn:idempotencyKey>",
+            &self.idempotency_key,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -1385,6 +1432,8 @@ impl ::tandvard_runtime::XmlRead for ResultDetailType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "ResultDetailType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let code = r.req(&mut next, super::NS_COMMON_V1, b"code")?;
         let severity = r.req(&mut next, super::NS_COMMON_V1, b"severity")?;
@@ -1413,11 +1462,11 @@ impl ::tandvard_runtime::XmlWrite for ResultDetailType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("cmn:code", &self.code);
-        w.elem("cmn:severity", &self.severity);
-        w.elem("cmn:text", &self.text);
-        w.elem_opt("cmn:path", &self.path);
-        w.elem_opt("cmn:lineNo", &self.line_no);
+        w.leaf("<cmn:code>", "</cmn:code>", &self.code);
+        w.leaf("<cmn:severity>", "</cmn:severity>", &self.severity);
+        w.leaf("<cmn:text>", "</cmn:text>", &self.text);
+        w.leaf_opt("<cmn:path>", "</cmn:path>", &self.path);
+        w.leaf_opt("<cmn:lineNo>", "</cmn:lineNo>", &self.line_no);
         w.any(&self.any);
         w.end(name);
     }
@@ -1444,6 +1493,8 @@ impl ::tandvard_runtime::XmlRead for ResultType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "ResultType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result_code = r.req(&mut next, super::NS_COMMON_V1, b"resultCode")?;
         let error_code = r.opt(&mut next, super::NS_COMMON_V1, b"errorCode")?;
@@ -1472,10 +1523,10 @@ impl ::tandvard_runtime::XmlWrite for ResultType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("cmn:resultCode", &self.result_code);
-        w.elem_opt("cmn:errorCode", &self.error_code);
-        w.elem_opt("cmn:message", &self.message);
-        w.elem("cmn:logId", &self.log_id);
+        w.leaf("<cmn:resultCode>", "</cmn:resultCode>", &self.result_code);
+        w.leaf_opt("<cmn:errorCode>", "</cmn:errorCode>", &self.error_code);
+        w.leaf_opt("<cmn:message>", "</cmn:message>", &self.message);
+        w.leaf("<cmn:logId>", "</cmn:logId>", &self.log_id);
         w.elems("cmn:detail", &self.detail);
         w.any(&self.any);
         w.end(name);
@@ -1516,6 +1567,7 @@ impl SamordningsnummerType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SamordningsnummerType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1594,6 +1646,8 @@ impl ::tandvard_runtime::XmlRead for SourceSystemType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "SourceSystemType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let vendor = r.req(&mut next, super::NS_COMMON_V1, b"vendor")?;
         let product = r.req(&mut next, super::NS_COMMON_V1, b"product")?;
@@ -1618,9 +1672,9 @@ impl ::tandvard_runtime::XmlWrite for SourceSystemType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("cmn:vendor", &self.vendor);
-        w.elem("cmn:product", &self.product);
-        w.elem("cmn:productVersion", &self.product_version);
+        w.leaf("<cmn:vendor>", "</cmn:vendor>", &self.vendor);
+        w.leaf("<cmn:product>", "</cmn:product>", &self.product);
+        w.leaf("<cmn:productVersion>", "</cmn:productVersion>", &self.product_version);
         w.any(&self.any);
         w.end(name);
     }
@@ -1654,6 +1708,7 @@ impl SpecialistAreaCodeType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SpecialistAreaCodeType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1704,6 +1759,7 @@ impl StbAmountType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for StbAmountType {
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(
             <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::from_text(
@@ -1746,6 +1802,7 @@ impl StbGroundCodeType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for StbGroundCodeType {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1784,6 +1841,7 @@ impl String64Type {
     }
 }
 impl ::tandvard_runtime::SimpleValue for String64Type {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -1952,6 +2010,9 @@ impl SurfacesType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SurfacesType {
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::XsList<
+        SurfaceCodeType,
+    > as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(
             <::tandvard_runtime::XsList<
@@ -1981,6 +2042,8 @@ impl ::tandvard_runtime::XmlRead for SwedishPersonIdType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "SwedishPersonIdType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match SwedishPersonIdTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -2074,6 +2137,7 @@ impl Text1000Type {
     }
 }
 impl ::tandvard_runtime::SimpleValue for Text1000Type {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -2112,6 +2176,7 @@ impl Text200Type {
     }
 }
 impl ::tandvard_runtime::SimpleValue for Text200Type {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -2150,6 +2215,7 @@ impl Text4000Type {
     }
 }
 impl ::tandvard_runtime::SimpleValue for Text4000Type {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -2188,6 +2254,7 @@ impl ToothCountType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ToothCountType {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -2211,6 +2278,8 @@ impl ::tandvard_runtime::XmlRead for ToothPositionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_COMMON_V1, "ToothPositionType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match ToothPositionTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -2316,6 +2385,7 @@ impl UuidType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for UuidType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -2327,6 +2397,47 @@ impl TryFrom<String> for UuidType {
     type Error = ::tandvard_runtime::ValueError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
+    }
+}
+/// `PerformerType` or a type derived from it, chosen by `xsi:type` in the document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyPerformerType {
+    PerformerType(PerformerType),
+    ClaimPerformerType(Box<super::claim_v2::ClaimPerformerType>),
+}
+impl ::tandvard_runtime::XmlRead for AnyPerformerType {
+    fn read<'i>(
+        r: &mut ::tandvard_runtime::Reader<'i>,
+        start: ::tandvard_runtime::Start<'i>,
+    ) -> Result<Self, ::tandvard_runtime::Error> {
+        let Some(t) = r.xsi_type(&start)? else {
+            return Ok(Self::PerformerType(::tandvard_runtime::XmlRead::read(r, start)?));
+        };
+        if r.ns_is(t.0, super::NS_COMMON_V1) && t.1 == "PerformerType" {
+            return Ok(Self::PerformerType(::tandvard_runtime::XmlRead::read(r, start)?));
+        }
+        if r.ns_is(t.0, super::NS_CLAIM_V2) && t.1 == "ClaimPerformerType" {
+            return Ok(
+                Self::ClaimPerformerType(
+                    Box::new(::tandvard_runtime::XmlRead::read(r, start)?),
+                ),
+            );
+        }
+        Err(r.bad_xsi_type(&start, super::NS_COMMON_V1, "PerformerType"))
+    }
+}
+impl ::tandvard_runtime::XmlWrite for AnyPerformerType {
+    fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
+        match self {
+            Self::PerformerType(v) => ::tandvard_runtime::XmlWrite::write(v, w, name),
+            Self::ClaimPerformerType(v) => {
+                w.xsi_type_next(
+                    "clm:ClaimPerformerType",
+                    ("clm", "urn:fk:tandvard:claim:2"),
+                );
+                ::tandvard_runtime::XmlWrite::write(&**v, w, name);
+            }
+        }
     }
 }
 impl ::tandvard_runtime::RootElement for RequestHeaderType {

@@ -87,6 +87,7 @@ impl TechnicalErrorTypeRetryAfterSeconds {
     }
 }
 impl ::tandvard_runtime::SimpleValue for TechnicalErrorTypeRetryAfterSeconds {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -122,6 +123,8 @@ impl ::tandvard_runtime::XmlRead for TechnicalErrorType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_FAULT_V1, "TechnicalErrorType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let code = r.req(&mut next, super::NS_FAULT_V1, b"code")?;
         let message = r.req(&mut next, super::NS_FAULT_V1, b"message")?;
@@ -151,11 +154,15 @@ impl ::tandvard_runtime::XmlWrite for TechnicalErrorType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("flt:code", &self.code);
-        w.elem("flt:message", &self.message);
-        w.elem("flt:retryable", &self.retryable);
-        w.elem_opt("flt:retryAfterSeconds", &self.retry_after_seconds);
-        w.elem("flt:logId", &self.log_id);
+        w.leaf("<flt:code>", "</flt:code>", &self.code);
+        w.leaf("<flt:message>", "</flt:message>", &self.message);
+        w.leaf("<flt:retryable>", "</flt:retryable>", &self.retryable);
+        w.leaf_opt(
+            "<flt:retryAfterSeconds>",
+            "</flt:retryAfterSeconds>",
+            &self.retry_after_seconds,
+        );
+        w.leaf("<flt:logId>", "</flt:logId>", &self.log_id);
         w.any(&self.any);
         w.end(name);
     }

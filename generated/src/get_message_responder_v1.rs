@@ -18,6 +18,12 @@ impl ::tandvard_runtime::XmlRead for AcknowledgeMessagesResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_MESSAGE_RESPONDER_V1,
+            "AcknowledgeMessagesResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"result")?;
         let acknowledged_count = r
@@ -51,8 +57,12 @@ impl ::tandvard_runtime::XmlWrite for AcknowledgeMessagesResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns:result", &self.result);
-        w.elem("ns:acknowledgedCount", &self.acknowledged_count);
-        w.elems("ns:unknownId", &self.unknown_id);
+        w.leaf(
+            "<ns:acknowledgedCount>",
+            "</ns:acknowledgedCount>",
+            &self.acknowledged_count,
+        );
+        w.leaves("<ns:unknownId>", "</ns:unknownId>", &self.unknown_id);
         w.any(&self.any);
         w.end(name);
     }
@@ -71,6 +81,12 @@ impl ::tandvard_runtime::XmlRead for AcknowledgeMessagesType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_MESSAGE_RESPONDER_V1,
+            "AcknowledgeMessagesType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let message_id = r
             .rep(
@@ -95,7 +111,7 @@ impl ::tandvard_runtime::XmlWrite for AcknowledgeMessagesType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elems("ns:messageId", &self.message_id);
+        w.leaves("<ns:messageId>", "</ns:messageId>", &self.message_id);
         w.any(&self.any);
         w.end(name);
     }
@@ -167,6 +183,7 @@ impl BodyTextType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for BodyTextType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -205,6 +222,7 @@ impl CursorType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for CursorType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -252,6 +270,8 @@ impl ::tandvard_runtime::XmlRead for FkMessageType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "FkMessageType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let message_id = r
             .req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"messageId")?;
@@ -310,17 +330,25 @@ impl ::tandvard_runtime::XmlWrite for FkMessageType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns:messageId", &self.message_id);
-        w.elem("ns:createdAt", &self.created_at);
-        w.elem("ns:category", &self.category);
-        w.elem("ns:priority", &self.priority);
-        w.elem("ns:subject", &self.subject);
+        w.leaf("<ns:messageId>", "</ns:messageId>", &self.message_id);
+        w.leaf("<ns:createdAt>", "</ns:createdAt>", &self.created_at);
+        w.leaf("<ns:category>", "</ns:category>", &self.category);
+        w.leaf("<ns:priority>", "</ns:priority>", &self.priority);
+        w.leaf("<ns:subject>", "</ns:subject>", &self.subject);
         w.elem("ns:body", &self.body);
         w.elem_opt("ns:related", &self.related);
-        w.elem_opt("ns:responseDueDate", &self.response_due_date);
+        w.leaf_opt(
+            "<ns:responseDueDate>",
+            "</ns:responseDueDate>",
+            &self.response_due_date,
+        );
         w.elems("ns:document", &self.document);
-        w.elem("ns:requiresAcknowledgement", &self.requires_acknowledgement);
-        w.elem_opt("ns:legalBasis", &self.legal_basis);
+        w.leaf(
+            "<ns:requiresAcknowledgement>",
+            "</ns:requiresAcknowledgement>",
+            &self.requires_acknowledgement,
+        );
+        w.leaf_opt("<ns:legalBasis>", "</ns:legalBasis>", &self.legal_basis);
         w.any(&self.any);
         w.end(name);
     }
@@ -345,6 +373,12 @@ impl ::tandvard_runtime::XmlRead for GetMessagesResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_MESSAGE_RESPONDER_V1,
+            "GetMessagesResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"result")?;
         let message = r
@@ -382,8 +416,8 @@ impl ::tandvard_runtime::XmlWrite for GetMessagesResponseType {
         w.close_start();
         w.elem("ns:result", &self.result);
         w.elems("ns:message", &self.message);
-        w.elem_opt("ns:nextCursor", &self.next_cursor);
-        w.elem("ns:moreAvailable", &self.more_available);
+        w.leaf_opt("<ns:nextCursor>", "</ns:nextCursor>", &self.next_cursor);
+        w.leaf("<ns:moreAvailable>", "</ns:moreAvailable>", &self.more_available);
         w.any(&self.any);
         w.end(name);
     }
@@ -412,6 +446,7 @@ impl GetMessagesTypeMaxMessages {
     }
 }
 impl ::tandvard_runtime::SimpleValue for GetMessagesTypeMaxMessages {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -445,6 +480,8 @@ impl ::tandvard_runtime::XmlRead for GetMessagesType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "GetMessagesType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let scope = r.req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"scope")?;
         let cursor = r.opt(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"cursor")?;
@@ -479,10 +516,10 @@ impl ::tandvard_runtime::XmlWrite for GetMessagesType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns:scope", &self.scope);
-        w.elem_opt("ns:cursor", &self.cursor);
-        w.elem_opt("ns:maxMessages", &self.max_messages);
-        w.elems("ns:category", &self.category);
+        w.leaf("<ns:scope>", "</ns:scope>", &self.scope);
+        w.leaf_opt("<ns:cursor>", "</ns:cursor>", &self.cursor);
+        w.leaf_opt("<ns:maxMessages>", "</ns:maxMessages>", &self.max_messages);
+        w.leaves("<ns:category>", "</ns:category>", &self.category);
         w.any(&self.any);
         w.end(name);
     }
@@ -545,8 +582,10 @@ impl ::tandvard_runtime::XmlRead for MessageBodyType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "MessageBodyType")?;
         let format = r.attr::<BodyFormatType>(&start, None, b"format")?;
         let lang = r.attr::<String>(&start, None, b"lang")?;
+        r.other_attrs(&start, &[("", "format"), ("", "lang")], None)?;
         let value = r.value::<BodyTextType>(start)?;
         Ok(Self { format, lang, value })
     }
@@ -658,6 +697,12 @@ impl ::tandvard_runtime::XmlRead for MessageDocumentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_MESSAGE_RESPONDER_V1,
+            "MessageDocumentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let fk_document_id = r
             .req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"fkDocumentId")?;
@@ -684,9 +729,9 @@ impl ::tandvard_runtime::XmlWrite for MessageDocumentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns:fkDocumentId", &self.fk_document_id);
-        w.elem("ns:title", &self.title);
-        w.elem("ns:mimeType", &self.mime_type);
+        w.leaf("<ns:fkDocumentId>", "</ns:fkDocumentId>", &self.fk_document_id);
+        w.leaf("<ns:title>", "</ns:title>", &self.title);
+        w.leaf("<ns:mimeType>", "</ns:mimeType>", &self.mime_type);
         w.any(&self.any);
         w.end(name);
     }
@@ -756,6 +801,8 @@ impl ::tandvard_runtime::XmlRead for RelatedType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "RelatedType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let fk_claim_id = r
             .opt(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"fkClaimId")?;
@@ -789,11 +836,11 @@ impl ::tandvard_runtime::XmlWrite for RelatedType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem_opt("ns:fkClaimId", &self.fk_claim_id);
-        w.elem_opt("ns:clientClaimId", &self.client_claim_id);
-        w.elem_opt("ns:fkCaseId", &self.fk_case_id);
-        w.elem_opt("ns:patientId", &self.patient_id);
-        w.elem_opt("ns:paymentId", &self.payment_id);
+        w.leaf_opt("<ns:fkClaimId>", "</ns:fkClaimId>", &self.fk_claim_id);
+        w.leaf_opt("<ns:clientClaimId>", "</ns:clientClaimId>", &self.client_claim_id);
+        w.leaf_opt("<ns:fkCaseId>", "</ns:fkCaseId>", &self.fk_case_id);
+        w.leaf_opt("<ns:patientId>", "</ns:patientId>", &self.patient_id);
+        w.leaf_opt("<ns:paymentId>", "</ns:paymentId>", &self.payment_id);
         w.any(&self.any);
         w.end(name);
     }

@@ -22,6 +22,12 @@ impl ::tandvard_runtime::XmlRead for ClaimAmountsType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "ClaimAmountsType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let atb = r
             .req(&mut next, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"atb")?;
@@ -61,11 +67,15 @@ impl ::tandvard_runtime::XmlWrite for ClaimAmountsType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns2:atb", &self.atb);
-        w.elem("ns2:stb", &self.stb);
-        w.elem("ns2:ate", &self.ate);
-        w.elem_opt("ns2:ste", &self.ste);
-        w.elem_opt("ns2:accessibilityGrant", &self.accessibility_grant);
+        w.leaf("<ns2:atb>", "</ns2:atb>", &self.atb);
+        w.leaf("<ns2:stb>", "</ns2:stb>", &self.stb);
+        w.leaf("<ns2:ate>", "</ns2:ate>", &self.ate);
+        w.leaf_opt("<ns2:ste>", "</ns2:ste>", &self.ste);
+        w.leaf_opt(
+            "<ns2:accessibilityGrant>",
+            "</ns2:accessibilityGrant>",
+            &self.accessibility_grant,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -86,6 +96,12 @@ impl ::tandvard_runtime::XmlRead for DatePeriodType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "DatePeriodType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let from = r
             .req(&mut next, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"from")?;
@@ -108,8 +124,8 @@ impl ::tandvard_runtime::XmlWrite for DatePeriodType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns2:from", &self.from);
-        w.elem("ns2:to", &self.to);
+        w.leaf("<ns2:from>", "</ns2:from>", &self.from);
+        w.leaf("<ns2:to>", "</ns2:to>", &self.to);
         w.any(&self.any);
         w.end(name);
     }
@@ -187,6 +203,12 @@ impl ::tandvard_runtime::XmlRead for DeductionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "DeductionType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let kind = r
             .req(&mut next, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"kind")?;
@@ -238,11 +260,11 @@ impl ::tandvard_runtime::XmlWrite for DeductionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns2:kind", &self.kind);
-        w.elem("ns2:amount", &self.amount);
-        w.elem_opt("ns2:reference", &self.reference);
-        w.elem_opt("ns2:decisionDate", &self.decision_date);
-        w.elem_opt("ns2:feeYear", &self.fee_year);
+        w.leaf("<ns2:kind>", "</ns2:kind>", &self.kind);
+        w.leaf("<ns2:amount>", "</ns2:amount>", &self.amount);
+        w.leaf_opt("<ns2:reference>", "</ns2:reference>", &self.reference);
+        w.leaf_opt("<ns2:decisionDate>", "</ns2:decisionDate>", &self.decision_date);
+        w.leaf_opt("<ns2:feeYear>", "</ns2:feeYear>", &self.fee_year);
         w.any(&self.any);
         w.end(name);
     }
@@ -312,6 +334,12 @@ impl ::tandvard_runtime::XmlRead for GetPaymentSpecificationResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "GetPaymentSpecificationResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(
@@ -357,7 +385,7 @@ impl ::tandvard_runtime::XmlWrite for GetPaymentSpecificationResponseType {
         w.close_start();
         w.elem("ns2:result", &self.result);
         w.elems("ns2:payment", &self.payment);
-        w.elem_opt("ns2:nextPageToken", &self.next_page_token);
+        w.leaf_opt("<ns2:nextPageToken>", "</ns2:nextPageToken>", &self.next_page_token);
         w.any(&self.any);
         w.end(name);
     }
@@ -381,6 +409,12 @@ impl ::tandvard_runtime::XmlRead for GetPaymentSpecificationType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "GetPaymentSpecificationType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match GetPaymentSpecificationTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -441,9 +475,9 @@ impl ::tandvard_runtime::XmlWrite for GetPaymentSpecificationType {
         w.start(name);
         w.close_start();
         self.choice.write_group(w);
-        w.elems("ns2:clinicId", &self.clinic_id);
-        w.elem_opt("ns2:detailLevel", &self.detail_level);
-        w.elem_opt("ns2:pageToken", &self.page_token);
+        w.leaves("<ns2:clinicId>", "</ns2:clinicId>", &self.clinic_id);
+        w.leaf_opt("<ns2:detailLevel>", "</ns2:detailLevel>", &self.detail_level);
+        w.leaf_opt("<ns2:pageToken>", "</ns2:pageToken>", &self.page_token);
         w.any(&self.any);
         w.end(name);
     }
@@ -533,6 +567,7 @@ impl MaskedAccountType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for MaskedAccountType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -572,6 +607,12 @@ impl ::tandvard_runtime::XmlRead for PaidClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "PaidClaimType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let fk_claim_id = r
             .req(
@@ -645,11 +686,11 @@ impl ::tandvard_runtime::XmlWrite for PaidClaimType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns2:fkClaimId", &self.fk_claim_id);
-        w.elem_opt("ns2:clientClaimId", &self.client_claim_id);
-        w.elem("ns2:patientId", &self.patient_id);
-        w.elems("ns2:completedDate", &self.completed_date);
-        w.elem("ns2:decisionDate", &self.decision_date);
+        w.leaf("<ns2:fkClaimId>", "</ns2:fkClaimId>", &self.fk_claim_id);
+        w.leaf_opt("<ns2:clientClaimId>", "</ns2:clientClaimId>", &self.client_claim_id);
+        w.leaf("<ns2:patientId>", "</ns2:patientId>", &self.patient_id);
+        w.leaves("<ns2:completedDate>", "</ns2:completedDate>", &self.completed_date);
+        w.leaf("<ns2:decisionDate>", "</ns2:decisionDate>", &self.decision_date);
         w.elem("ns2:amounts", &self.amounts);
         w.elems("ns2:line", &self.line);
         w.any(&self.any);
@@ -680,6 +721,12 @@ impl ::tandvard_runtime::XmlRead for PaidLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "PaidLineType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(
@@ -742,12 +789,12 @@ impl ::tandvard_runtime::XmlWrite for PaidLineType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns2:lineNo", &self.line_no);
-        w.elem("ns2:procedureCode", &self.procedure_code);
-        w.elem_opt("ns2:toothNumber", &self.tooth_number);
-        w.elem("ns2:completedDate", &self.completed_date);
-        w.elem("ns2:supportType", &self.support_type);
-        w.elem("ns2:fkAmount", &self.fk_amount);
+        w.leaf("<ns2:lineNo>", "</ns2:lineNo>", &self.line_no);
+        w.leaf("<ns2:procedureCode>", "</ns2:procedureCode>", &self.procedure_code);
+        w.leaf_opt("<ns2:toothNumber>", "</ns2:toothNumber>", &self.tooth_number);
+        w.leaf("<ns2:completedDate>", "</ns2:completedDate>", &self.completed_date);
+        w.leaf("<ns2:supportType>", "</ns2:supportType>", &self.support_type);
+        w.leaf("<ns2:fkAmount>", "</ns2:fkAmount>", &self.fk_amount);
         w.any(&self.any);
         w.end(name);
     }
@@ -780,6 +827,12 @@ impl ::tandvard_runtime::XmlRead for PaymentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+            "PaymentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let payment_id = r
             .req(
@@ -860,13 +913,13 @@ impl ::tandvard_runtime::XmlWrite for PaymentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns2:paymentId", &self.payment_id);
-        w.elem("ns2:paymentDate", &self.payment_date);
-        w.elem_opt("ns2:clinicId", &self.clinic_id);
-        w.elem("ns2:payoutAccount", &self.payout_account);
-        w.elem("ns2:grossAmount", &self.gross_amount);
+        w.leaf("<ns2:paymentId>", "</ns2:paymentId>", &self.payment_id);
+        w.leaf("<ns2:paymentDate>", "</ns2:paymentDate>", &self.payment_date);
+        w.leaf_opt("<ns2:clinicId>", "</ns2:clinicId>", &self.clinic_id);
+        w.leaf("<ns2:payoutAccount>", "</ns2:payoutAccount>", &self.payout_account);
+        w.leaf("<ns2:grossAmount>", "</ns2:grossAmount>", &self.gross_amount);
         w.elems("ns2:deduction", &self.deduction);
-        w.elem("ns2:netAmount", &self.net_amount);
+        w.leaf("<ns2:netAmount>", "</ns2:netAmount>", &self.net_amount);
         w.elems("ns2:claim", &self.claim);
         w.any(&self.any);
         w.end(name);

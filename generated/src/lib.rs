@@ -24,7 +24,12 @@
 //! - `SubscriptionDentalCareResponderInterface` at `https://tandvard.fk.example/tandvard/SubscriptionDentalCare/1`: RegisterSubscription, TerminateSubscription
 //! - `TestResponderInterface` at `https://tandvard.fk.example/tandvard/Test/1`: Ping, Echo, WhoAmI, GetServiceInfo
 //! - `ValidateClaimResponderInterface` at `https://tandvard.fk.example/tandvard/ValidateClaim/2`: ValidateClaim
-#![allow(clippy::large_enum_variant, clippy::too_many_lines)]
+//!
+//! Each interface also has a module named after its port type (snake case) with the
+//! endpoint, the operations' metadata and a fault enum per operation; with the feature
+//! `client` a client with one `async fn` per operation (`blocking` adds a blocking one),
+//! and with `server` a trait per port type and a `router` to serve it.
+#![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::result_large_err)]
 
 ///Namespace `urn:fk:tandvard:CheckPatientResponder:2`.
 pub const NS_CHECK_PATIENT_RESPONDER_V2: &str = "urn:fk:tandvard:CheckPatientResponder:2";
@@ -61,6 +66,8 @@ pub const NS_FAULT_V1: &str = "urn:fk:tandvard:fault:1";
 /// How these bindings read messages by default (limits, and whether unexpected
 /// elements are rejected or skipped), as chosen when they were generated.
 pub const READ_OPTIONS: ::tandvard_runtime::ReadOptions = ::tandvard_runtime::ReadOptions::strict();
+///SOAP interface `CheckPatientResponderInterface`: operations, faults, client, server trait and router.
+pub mod check_patient_responder_interface;
 ///Types of namespace `urn:fk:tandvard:CheckPatientResponder:2`.
 pub mod check_patient_responder_v2;
 ///Types of namespace `urn:fk:tandvard:claim:2`.
@@ -69,29 +76,53 @@ pub mod claim_v2;
 pub mod common_v1;
 ///Types of namespace `urn:fk:tandvard:fault:1`.
 pub mod fault_v1;
+///SOAP interface `GetMessageResponderInterface`: operations, faults, client, server trait and router.
+pub mod get_message_responder_interface;
 ///Types of namespace `urn:fk:tandvard:GetMessageResponder:1`.
 pub mod get_message_responder_v1;
+///SOAP interface `GetPaymentSpecificationResponderInterface`: operations, faults, client, server trait and router.
+pub mod get_payment_specification_responder_interface;
 ///Types of namespace `urn:fk:tandvard:GetPaymentSpecificationResponder:1`.
 pub mod get_payment_specification_responder_v1;
 ///Every message of the contracts in one enum.
 pub mod messages;
+///SOAP interface `PreAssessmentClaimResponderInterface`: operations, faults, client, server trait and router.
+pub mod pre_assessment_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:PreAssessmentClaimResponder:1`.
 pub mod pre_assessment_claim_responder_v1;
+///SOAP interface `PreAssessmentStbResponderInterface`: operations, faults, client, server trait and router.
+pub mod pre_assessment_stb_responder_interface;
 ///Types of namespace `urn:fk:tandvard:PreAssessmentStbResponder:1`.
 pub mod pre_assessment_stb_responder_v1;
+///SOAP interface `RegisterPatientResponderInterface`: operations, faults, client, server trait and router.
+pub mod register_patient_responder_interface;
 ///Types of namespace `urn:fk:tandvard:RegisterPatientResponder:1`.
 pub mod register_patient_responder_v1;
+///SOAP interface `ReportStatisticalVisitResponderInterface`: operations, faults, client, server trait and router.
+pub mod report_statistical_visit_responder_interface;
 ///Types of namespace `urn:fk:tandvard:ReportStatisticalVisitResponder:1`.
 pub mod report_statistical_visit_responder_v1;
+///SOAP interface `ReverseClaimResponderInterface`: operations, faults, client, server trait and router.
+pub mod reverse_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:ReverseClaimResponder:1`.
 pub mod reverse_claim_responder_v1;
+///SOAP interface `SendAttachmentResponderInterface`: operations, faults, client, server trait and router.
+pub mod send_attachment_responder_interface;
 ///Types of namespace `urn:fk:tandvard:SendAttachmentResponder:1`.
 pub mod send_attachment_responder_v1;
+///SOAP interface `SubmitClaimResponderInterface`: operations, faults, client, server trait and router.
+pub mod submit_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:SubmitClaimResponder:2`.
 pub mod submit_claim_responder_v2;
+///SOAP interface `SubscriptionDentalCareResponderInterface`: operations, faults, client, server trait and router.
+pub mod subscription_dental_care_responder_interface;
 ///Types of namespace `urn:fk:tandvard:SubscriptionDentalCareResponder:1`.
 pub mod subscription_dental_care_responder_v1;
+///SOAP interface `TestResponderInterface`: operations, faults, client, server trait and router.
+pub mod test_responder_interface;
 ///Types of namespace `urn:fk:tandvard:TestResponder:1`.
 pub mod test_responder_v1;
+///SOAP interface `ValidateClaimResponderInterface`: operations, faults, client, server trait and router.
+pub mod validate_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:ValidateClaimResponder:2`.
 pub mod validate_claim_responder_v2;

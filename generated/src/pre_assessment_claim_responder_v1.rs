@@ -75,6 +75,7 @@ impl ClinicalInfoTypeAlternatives {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ClinicalInfoTypeAlternatives {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -108,6 +109,12 @@ impl ::tandvard_runtime::XmlRead for ClinicalInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "ClinicalInfoType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let anamnesis = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"anamnesis")?;
@@ -148,10 +155,10 @@ impl ::tandvard_runtime::XmlWrite for ClinicalInfoType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns3:anamnesis", &self.anamnesis);
-        w.elem("ns3:findings", &self.findings);
-        w.elem("ns3:treatmentPlan", &self.treatment_plan);
-        w.elem_opt("ns3:alternatives", &self.alternatives);
+        w.leaf("<ns3:anamnesis>", "</ns3:anamnesis>", &self.anamnesis);
+        w.leaf("<ns3:findings>", "</ns3:findings>", &self.findings);
+        w.leaf("<ns3:treatmentPlan>", "</ns3:treatmentPlan>", &self.treatment_plan);
+        w.leaf_opt("<ns3:alternatives>", "</ns3:alternatives>", &self.alternatives);
         w.any(&self.any);
         w.end(name);
     }
@@ -176,6 +183,12 @@ impl ::tandvard_runtime::XmlRead for DecisionLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "DecisionLineType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"lineNo")?;
@@ -212,10 +225,14 @@ impl ::tandvard_runtime::XmlWrite for DecisionLineType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns3:lineNo", &self.line_no);
-        w.elem("ns3:outcome", &self.outcome);
-        w.elem_opt("ns3:approvedProcedureCode", &self.approved_procedure_code);
-        w.elem_opt("ns3:comment", &self.comment);
+        w.leaf("<ns3:lineNo>", "</ns3:lineNo>", &self.line_no);
+        w.leaf("<ns3:outcome>", "</ns3:outcome>", &self.outcome);
+        w.leaf_opt(
+            "<ns3:approvedProcedureCode>",
+            "</ns3:approvedProcedureCode>",
+            &self.approved_procedure_code,
+        );
+        w.leaf_opt("<ns3:comment>", "</ns3:comment>", &self.comment);
         w.any(&self.any);
         w.end(name);
     }
@@ -291,6 +308,12 @@ impl ::tandvard_runtime::XmlRead for DecisionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "DecisionType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let outcome = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"outcome")?;
@@ -329,9 +352,9 @@ impl ::tandvard_runtime::XmlWrite for DecisionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns3:outcome", &self.outcome);
-        w.elem("ns3:decidedAt", &self.decided_at);
-        w.elem_opt("ns3:validUntil", &self.valid_until);
+        w.leaf("<ns3:outcome>", "</ns3:outcome>", &self.outcome);
+        w.leaf("<ns3:decidedAt>", "</ns3:decidedAt>", &self.decided_at);
+        w.leaf_opt("<ns3:validUntil>", "</ns3:validUntil>", &self.valid_until);
         w.elems("ns3:line", &self.line);
         w.any(&self.any);
         w.end(name);
@@ -359,6 +382,12 @@ impl ::tandvard_runtime::XmlRead for GetPreAssessmentStatusResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "GetPreAssessmentStatusResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"result")?;
@@ -399,9 +428,9 @@ impl ::tandvard_runtime::XmlWrite for GetPreAssessmentStatusResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns3:result", &self.result);
-        w.elem_opt("ns3:fkCaseId", &self.fk_case_id);
-        w.elem_opt("ns3:clientCaseId", &self.client_case_id);
-        w.elem_opt("ns3:status", &self.status);
+        w.leaf_opt("<ns3:fkCaseId>", "</ns3:fkCaseId>", &self.fk_case_id);
+        w.leaf_opt("<ns3:clientCaseId>", "</ns3:clientCaseId>", &self.client_case_id);
+        w.leaf_opt("<ns3:status>", "</ns3:status>", &self.status);
         w.elem_opt("ns3:decision", &self.decision);
         w.any(&self.any);
         w.end(name);
@@ -420,6 +449,12 @@ impl ::tandvard_runtime::XmlRead for GetPreAssessmentStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "GetPreAssessmentStatusType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match GetPreAssessmentStatusTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -528,6 +563,12 @@ impl ::tandvard_runtime::XmlRead for OriginalTreatmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "OriginalTreatmentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let completed_date = r
             .req(
@@ -580,10 +621,14 @@ impl ::tandvard_runtime::XmlWrite for OriginalTreatmentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns3:completedDate", &self.completed_date);
-        w.elems("ns3:procedureCode", &self.procedure_code);
+        w.leaf("<ns3:completedDate>", "</ns3:completedDate>", &self.completed_date);
+        w.leaves("<ns3:procedureCode>", "</ns3:procedureCode>", &self.procedure_code);
         w.elems("ns3:toothPosition", &self.tooth_position);
-        w.elem_opt("ns3:originalProviderOrgNo", &self.original_provider_org_no);
+        w.leaf_opt(
+            "<ns3:originalProviderOrgNo>",
+            "</ns3:originalProviderOrgNo>",
+            &self.original_provider_org_no,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -612,6 +657,7 @@ impl PlannedLineTypeLineNo {
     }
 }
 impl ::tandvard_runtime::SimpleValue for PlannedLineTypeLineNo {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -651,6 +697,12 @@ impl ::tandvard_runtime::XmlRead for PlannedLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "PlannedLineType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"lineNo")?;
@@ -716,13 +768,13 @@ impl ::tandvard_runtime::XmlWrite for PlannedLineType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns3:lineNo", &self.line_no);
-        w.elem("ns3:conditionCode", &self.condition_code);
-        w.elem("ns3:procedureCode", &self.procedure_code);
-        w.elem_opt("ns3:toothNumber", &self.tooth_number);
+        w.leaf("<ns3:lineNo>", "</ns3:lineNo>", &self.line_no);
+        w.leaf("<ns3:conditionCode>", "</ns3:conditionCode>", &self.condition_code);
+        w.leaf("<ns3:procedureCode>", "</ns3:procedureCode>", &self.procedure_code);
+        w.leaf_opt("<ns3:toothNumber>", "</ns3:toothNumber>", &self.tooth_number);
         w.elem("ns3:toothPosition", &self.tooth_position);
-        w.elem("ns3:providerPrice", &self.provider_price);
-        w.elem("ns3:plannedDate", &self.planned_date);
+        w.leaf("<ns3:providerPrice>", "</ns3:providerPrice>", &self.provider_price);
+        w.leaf("<ns3:plannedDate>", "</ns3:plannedDate>", &self.planned_date);
         w.any(&self.any);
         w.end(name);
     }
@@ -804,6 +856,12 @@ impl ::tandvard_runtime::XmlRead for StartedTreatmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "StartedTreatmentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let started_date = r
             .req(
@@ -838,8 +896,8 @@ impl ::tandvard_runtime::XmlWrite for StartedTreatmentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns3:startedDate", &self.started_date);
-        w.elem("ns3:urgencyReason", &self.urgency_reason);
+        w.leaf("<ns3:startedDate>", "</ns3:startedDate>", &self.started_date);
+        w.leaf("<ns3:urgencyReason>", "</ns3:urgencyReason>", &self.urgency_reason);
         w.any(&self.any);
         w.end(name);
     }
@@ -864,6 +922,12 @@ impl ::tandvard_runtime::XmlRead for SubmitPreAssessmentResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "SubmitPreAssessmentResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"result")?;
@@ -897,9 +961,9 @@ impl ::tandvard_runtime::XmlWrite for SubmitPreAssessmentResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns3:result", &self.result);
-        w.elem_opt("ns3:fkCaseId", &self.fk_case_id);
-        w.elem_opt("ns3:status", &self.status);
-        w.elem("ns3:replayed", &self.replayed);
+        w.leaf_opt("<ns3:fkCaseId>", "</ns3:fkCaseId>", &self.fk_case_id);
+        w.leaf_opt("<ns3:status>", "</ns3:status>", &self.status);
+        w.leaf("<ns3:replayed>", "</ns3:replayed>", &self.replayed);
         w.any(&self.any);
         w.end(name);
     }
@@ -928,6 +992,7 @@ impl SubmitPreAssessmentTypeAttachmentsToFollow {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SubmitPreAssessmentTypeAttachmentsToFollow {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -949,7 +1014,7 @@ pub struct SubmitPreAssessmentType {
     /// The patient. Swedish: patientens identitet.
     pub patient_id: super::common_v1::PersonIdType,
     /// The responsible dentist. Swedish: ansvarig tandläkare.
-    pub responsible_performer: super::common_v1::PerformerType,
+    pub responsible_performer: super::common_v1::AnyPerformerType,
     /// Why pre-assessment is requested. Swedish: skäl.
     pub reason: PreAssessmentReasonType,
     /// The treatment to redo; required for redo and warranty reasons. Swedish: ursprunglig behandling.
@@ -973,6 +1038,12 @@ impl ::tandvard_runtime::XmlRead for SubmitPreAssessmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+            "SubmitPreAssessmentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_case_id = r
             .req(
@@ -1051,16 +1122,20 @@ impl ::tandvard_runtime::XmlWrite for SubmitPreAssessmentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns3:clientCaseId", &self.client_case_id);
+        w.leaf("<ns3:clientCaseId>", "</ns3:clientCaseId>", &self.client_case_id);
         w.elem("ns3:patientId", &self.patient_id);
         w.elem("ns3:responsiblePerformer", &self.responsible_performer);
-        w.elem("ns3:reason", &self.reason);
+        w.leaf("<ns3:reason>", "</ns3:reason>", &self.reason);
         w.elem_opt("ns3:originalTreatment", &self.original_treatment);
         w.elems("ns3:plannedLine", &self.planned_line);
         w.elem("ns3:clinical", &self.clinical);
         w.elem_opt("ns3:started", &self.started);
-        w.elems("ns3:attachmentId", &self.attachment_id);
-        w.elem_opt("ns3:attachmentsToFollow", &self.attachments_to_follow);
+        w.leaves("<ns3:attachmentId>", "</ns3:attachmentId>", &self.attachment_id);
+        w.leaf_opt(
+            "<ns3:attachmentsToFollow>",
+            "</ns3:attachmentsToFollow>",
+            &self.attachments_to_follow,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -1088,6 +1163,7 @@ impl ::tandvard_runtime::RootElement for SubmitPreAssessmentType {
     const PREFIXED_NAME: &'static str = "ns3:SubmitPreAssessment";
     const NAMESPACES: &'static [(&'static str, &'static str)] = &[
         ("ns3", "urn:fk:tandvard:PreAssessmentClaimResponder:1"),
+        ("clm", "urn:fk:tandvard:claim:2"),
         ("cmn", "urn:fk:tandvard:common:1"),
     ];
 }

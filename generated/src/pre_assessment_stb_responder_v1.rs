@@ -114,6 +114,12 @@ impl ::tandvard_runtime::XmlRead for EvidenceType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+            "EvidenceType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let kind = r.req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"kind")?;
         let issued_date = r
@@ -145,10 +151,10 @@ impl ::tandvard_runtime::XmlWrite for EvidenceType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns4:kind", &self.kind);
-        w.elem("ns4:issuedDate", &self.issued_date);
-        w.elem("ns4:issuerName", &self.issuer_name);
-        w.elem_opt("ns4:issuerHsaId", &self.issuer_hsa_id);
+        w.leaf("<ns4:kind>", "</ns4:kind>", &self.kind);
+        w.leaf("<ns4:issuedDate>", "</ns4:issuedDate>", &self.issued_date);
+        w.leaf("<ns4:issuerName>", "</ns4:issuerName>", &self.issuer_name);
+        w.leaf_opt("<ns4:issuerHsaId>", "</ns4:issuerHsaId>", &self.issuer_hsa_id);
         w.any(&self.any);
         w.end(name);
     }
@@ -173,6 +179,12 @@ impl ::tandvard_runtime::XmlRead for GetStbPreAssessmentStatusResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+            "GetStbPreAssessmentStatusResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"result")?;
@@ -206,8 +218,8 @@ impl ::tandvard_runtime::XmlWrite for GetStbPreAssessmentStatusResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns4:result", &self.result);
-        w.elem_opt("ns4:fkCaseId", &self.fk_case_id);
-        w.elem_opt("ns4:status", &self.status);
+        w.leaf_opt("<ns4:fkCaseId>", "</ns4:fkCaseId>", &self.fk_case_id);
+        w.leaf_opt("<ns4:status>", "</ns4:status>", &self.status);
         w.elem_opt("ns4:decision", &self.decision);
         w.any(&self.any);
         w.end(name);
@@ -226,6 +238,12 @@ impl ::tandvard_runtime::XmlRead for GetStbPreAssessmentStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+            "GetStbPreAssessmentStatusType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match GetStbPreAssessmentStatusTypeChoice::read_group(
             r,
@@ -349,6 +367,7 @@ impl SalivaSecretionTypeStimulatedMlPerMin {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SalivaSecretionTypeStimulatedMlPerMin {
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(
             <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::from_text(
@@ -382,6 +401,12 @@ impl ::tandvard_runtime::XmlRead for SalivaSecretionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+            "SalivaSecretionType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let stimulated_ml_per_min = r
             .req(
@@ -412,8 +437,12 @@ impl ::tandvard_runtime::XmlWrite for SalivaSecretionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns4:stimulatedMlPerMin", &self.stimulated_ml_per_min);
-        w.elem("ns4:measuredDate", &self.measured_date);
+        w.leaf(
+            "<ns4:stimulatedMlPerMin>",
+            "</ns4:stimulatedMlPerMin>",
+            &self.stimulated_ml_per_min,
+        );
+        w.leaf("<ns4:measuredDate>", "</ns4:measuredDate>", &self.measured_date);
         w.any(&self.any);
         w.end(name);
     }
@@ -495,6 +524,12 @@ impl ::tandvard_runtime::XmlRead for StbDecisionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+            "StbDecisionType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let outcome = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"outcome")?;
@@ -544,13 +579,21 @@ impl ::tandvard_runtime::XmlWrite for StbDecisionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns4:outcome", &self.outcome);
-        w.elem("ns4:groundCode", &self.ground_code);
-        w.elem("ns4:decidedAt", &self.decided_at);
-        w.elem_opt("ns4:validFrom", &self.valid_from);
-        w.elem_opt("ns4:validTo", &self.valid_to);
-        w.elem_opt("ns4:maxAmountPerHalfYear", &self.max_amount_per_half_year);
-        w.elem_opt("ns4:rejectionReason", &self.rejection_reason);
+        w.leaf("<ns4:outcome>", "</ns4:outcome>", &self.outcome);
+        w.leaf("<ns4:groundCode>", "</ns4:groundCode>", &self.ground_code);
+        w.leaf("<ns4:decidedAt>", "</ns4:decidedAt>", &self.decided_at);
+        w.leaf_opt("<ns4:validFrom>", "</ns4:validFrom>", &self.valid_from);
+        w.leaf_opt("<ns4:validTo>", "</ns4:validTo>", &self.valid_to);
+        w.leaf_opt(
+            "<ns4:maxAmountPerHalfYear>",
+            "</ns4:maxAmountPerHalfYear>",
+            &self.max_amount_per_half_year,
+        );
+        w.leaf_opt(
+            "<ns4:rejectionReason>",
+            "</ns4:rejectionReason>",
+            &self.rejection_reason,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -622,6 +665,12 @@ impl ::tandvard_runtime::XmlRead for SubmitStbPreAssessmentResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+            "SubmitStbPreAssessmentResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"result")?;
@@ -655,9 +704,9 @@ impl ::tandvard_runtime::XmlWrite for SubmitStbPreAssessmentResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns4:result", &self.result);
-        w.elem_opt("ns4:fkCaseId", &self.fk_case_id);
-        w.elem_opt("ns4:status", &self.status);
-        w.elem("ns4:replayed", &self.replayed);
+        w.leaf_opt("<ns4:fkCaseId>", "</ns4:fkCaseId>", &self.fk_case_id);
+        w.leaf_opt("<ns4:status>", "</ns4:status>", &self.status);
+        w.leaf("<ns4:replayed>", "</ns4:replayed>", &self.replayed);
         w.any(&self.any);
         w.end(name);
     }
@@ -686,6 +735,7 @@ impl SubmitStbPreAssessmentTypeAttachmentsToFollow {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SubmitStbPreAssessmentTypeAttachmentsToFollow {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -729,6 +779,12 @@ impl ::tandvard_runtime::XmlRead for SubmitStbPreAssessmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+            "SubmitStbPreAssessmentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_case_id = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"clientCaseId")?;
@@ -800,15 +856,19 @@ impl ::tandvard_runtime::XmlWrite for SubmitStbPreAssessmentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns4:clientCaseId", &self.client_case_id);
+        w.leaf("<ns4:clientCaseId>", "</ns4:clientCaseId>", &self.client_case_id);
         w.elem("ns4:patientId", &self.patient_id);
-        w.elem("ns4:applicant", &self.applicant);
-        w.elem("ns4:groundCode", &self.ground_code);
+        w.leaf("<ns4:applicant>", "</ns4:applicant>", &self.applicant);
+        w.leaf("<ns4:groundCode>", "</ns4:groundCode>", &self.ground_code);
         w.elems("ns4:evidence", &self.evidence);
         w.elem_opt("ns4:salivaSecretion", &self.saliva_secretion);
-        w.elem_opt("ns4:requestedFrom", &self.requested_from);
-        w.elems("ns4:attachmentId", &self.attachment_id);
-        w.elem_opt("ns4:attachmentsToFollow", &self.attachments_to_follow);
+        w.leaf_opt("<ns4:requestedFrom>", "</ns4:requestedFrom>", &self.requested_from);
+        w.leaves("<ns4:attachmentId>", "</ns4:attachmentId>", &self.attachment_id);
+        w.leaf_opt(
+            "<ns4:attachmentsToFollow>",
+            "</ns4:attachmentsToFollow>",
+            &self.attachments_to_follow,
+        );
         w.any(&self.any);
         w.end(name);
     }

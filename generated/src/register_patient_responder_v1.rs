@@ -24,6 +24,7 @@ impl AddressAbroadTypePostalCode {
     }
 }
 impl ::tandvard_runtime::SimpleValue for AddressAbroadTypePostalCode {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -57,6 +58,12 @@ impl ::tandvard_runtime::XmlRead for AddressAbroadType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REGISTER_PATIENT_RESPONDER_V1,
+            "AddressAbroadType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let street = r
             .req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"street")?;
@@ -88,10 +95,10 @@ impl ::tandvard_runtime::XmlWrite for AddressAbroadType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns5:street", &self.street);
-        w.elem_opt("ns5:postalCode", &self.postal_code);
-        w.elem("ns5:city", &self.city);
-        w.elem("ns5:country", &self.country);
+        w.leaf("<ns5:street>", "</ns5:street>", &self.street);
+        w.leaf_opt("<ns5:postalCode>", "</ns5:postalCode>", &self.postal_code);
+        w.leaf("<ns5:city>", "</ns5:city>", &self.city);
+        w.leaf("<ns5:country>", "</ns5:country>", &self.country);
         w.any(&self.any);
         w.end(name);
     }
@@ -121,6 +128,7 @@ impl DocumentIdType {
     }
 }
 impl ::tandvard_runtime::SimpleValue for DocumentIdType {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -215,6 +223,12 @@ impl ::tandvard_runtime::XmlRead for EntitlementDocumentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REGISTER_PATIENT_RESPONDER_V1,
+            "EntitlementDocumentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let kind = r.req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"kind")?;
         let document_id = r
@@ -249,11 +263,11 @@ impl ::tandvard_runtime::XmlWrite for EntitlementDocumentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns5:kind", &self.kind);
-        w.elem("ns5:documentId", &self.document_id);
-        w.elem("ns5:institutionId", &self.institution_id);
-        w.elem("ns5:validFrom", &self.valid_from);
-        w.elem("ns5:validTo", &self.valid_to);
+        w.leaf("<ns5:kind>", "</ns5:kind>", &self.kind);
+        w.leaf("<ns5:documentId>", "</ns5:documentId>", &self.document_id);
+        w.leaf("<ns5:institutionId>", "</ns5:institutionId>", &self.institution_id);
+        w.leaf("<ns5:validFrom>", "</ns5:validFrom>", &self.valid_from);
+        w.leaf("<ns5:validTo>", "</ns5:validTo>", &self.valid_to);
         w.any(&self.any);
         w.end(name);
     }
@@ -278,6 +292,12 @@ impl ::tandvard_runtime::XmlRead for RegisterPatientResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REGISTER_PATIENT_RESPONDER_V1,
+            "RegisterPatientResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"result")?;
@@ -311,9 +331,9 @@ impl ::tandvard_runtime::XmlWrite for RegisterPatientResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns5:result", &self.result);
-        w.elem_opt("ns5:fkPatientId", &self.fk_patient_id);
-        w.elem_opt("ns5:status", &self.status);
-        w.elem_opt("ns5:validTo", &self.valid_to);
+        w.leaf_opt("<ns5:fkPatientId>", "</ns5:fkPatientId>", &self.fk_patient_id);
+        w.leaf_opt("<ns5:status>", "</ns5:status>", &self.status);
+        w.leaf_opt("<ns5:validTo>", "</ns5:validTo>", &self.valid_to);
         w.any(&self.any);
         w.end(name);
     }
@@ -342,6 +362,7 @@ impl RegisterPatientTypeForeignPersonalId {
     }
 }
 impl ::tandvard_runtime::SimpleValue for RegisterPatientTypeForeignPersonalId {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -385,6 +406,12 @@ impl ::tandvard_runtime::XmlRead for RegisterPatientType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REGISTER_PATIENT_RESPONDER_V1,
+            "RegisterPatientType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_request_id = r
             .req(
@@ -392,7 +419,7 @@ impl ::tandvard_runtime::XmlRead for RegisterPatientType {
                 super::NS_REGISTER_PATIENT_RESPONDER_V1,
                 b"clientRequestId",
             )?;
-        let name = r.req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"name")?;
+        let name_ = r.req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"name")?;
         let birth_date = r
             .req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"birthDate")?;
         let sex = r.req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"sex")?;
@@ -436,7 +463,7 @@ impl ::tandvard_runtime::XmlRead for RegisterPatientType {
         r.end(next)?;
         Ok(Self {
             client_request_id,
-            name,
+            name: name_,
             birth_date,
             sex,
             country_of_insurance,
@@ -452,15 +479,27 @@ impl ::tandvard_runtime::XmlWrite for RegisterPatientType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns5:clientRequestId", &self.client_request_id);
+        w.leaf(
+            "<ns5:clientRequestId>",
+            "</ns5:clientRequestId>",
+            &self.client_request_id,
+        );
         w.elem("ns5:name", &self.name);
-        w.elem("ns5:birthDate", &self.birth_date);
-        w.elem("ns5:sex", &self.sex);
-        w.elem("ns5:countryOfInsurance", &self.country_of_insurance);
+        w.leaf("<ns5:birthDate>", "</ns5:birthDate>", &self.birth_date);
+        w.leaf("<ns5:sex>", "</ns5:sex>", &self.sex);
+        w.leaf(
+            "<ns5:countryOfInsurance>",
+            "</ns5:countryOfInsurance>",
+            &self.country_of_insurance,
+        );
         w.elem("ns5:entitlementDocument", &self.entitlement_document);
-        w.elem_opt("ns5:foreignPersonalId", &self.foreign_personal_id);
+        w.leaf_opt(
+            "<ns5:foreignPersonalId>",
+            "</ns5:foreignPersonalId>",
+            &self.foreign_personal_id,
+        );
         w.elem_opt("ns5:addressAbroad", &self.address_abroad);
-        w.elems("ns5:attachmentId", &self.attachment_id);
+        w.leaves("<ns5:attachmentId>", "</ns5:attachmentId>", &self.attachment_id);
         w.any(&self.any);
         w.end(name);
     }

@@ -63,6 +63,12 @@ impl ::tandvard_runtime::XmlRead for ReportStatisticalVisitResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
+            "ReportStatisticalVisitResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1, b"result")?;
@@ -108,9 +114,9 @@ impl ::tandvard_runtime::XmlWrite for ReportStatisticalVisitResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns6:result", &self.result);
-        w.elem_opt("ns6:fkVisitId", &self.fk_visit_id);
-        w.elem_opt("ns6:receivedAt", &self.received_at);
-        w.elem_opt("ns6:replayed", &self.replayed);
+        w.leaf_opt("<ns6:fkVisitId>", "</ns6:fkVisitId>", &self.fk_visit_id);
+        w.leaf_opt("<ns6:receivedAt>", "</ns6:receivedAt>", &self.received_at);
+        w.leaf_opt("<ns6:replayed>", "</ns6:replayed>", &self.replayed);
         w.any(&self.any);
         w.end(name);
     }
@@ -139,6 +145,7 @@ impl ReportStatisticalVisitTypeDiagnosis {
     }
 }
 impl ::tandvard_runtime::SimpleValue for ReportStatisticalVisitTypeDiagnosis {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -164,7 +171,7 @@ pub struct ReportStatisticalVisitType {
     /// Required for REGIONAL_F_CARE and REGIONAL_N_CARE. Swedish: patientens kön.
     pub patient_sex: Option<PatientSexType>,
     /// The persons who performed the care. Swedish: behandlare.
-    pub performer: Vec<super::common_v1::PerformerType>,
+    pub performer: Vec<super::common_v1::AnyPerformerType>,
     /// A condition code or regional diagnosis code; required for regional care. Swedish: diagnos.
     pub diagnosis: Vec<ReportStatisticalVisitTypeDiagnosis>,
     /// The procedures performed. Swedish: åtgärder.
@@ -182,6 +189,12 @@ impl ::tandvard_runtime::XmlRead for ReportStatisticalVisitType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
+            "ReportStatisticalVisitType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_visit_id = r
             .req(
@@ -271,15 +284,19 @@ impl ::tandvard_runtime::XmlWrite for ReportStatisticalVisitType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns6:clientVisitId", &self.client_visit_id);
-        w.elem("ns6:visitCategory", &self.visit_category);
+        w.leaf("<ns6:clientVisitId>", "</ns6:clientVisitId>", &self.client_visit_id);
+        w.leaf("<ns6:visitCategory>", "</ns6:visitCategory>", &self.visit_category);
         w.elem("ns6:patientId", &self.patient_id);
-        w.elem_opt("ns6:patientSex", &self.patient_sex);
+        w.leaf_opt("<ns6:patientSex>", "</ns6:patientSex>", &self.patient_sex);
         w.elems("ns6:performer", &self.performer);
-        w.elems("ns6:diagnosis", &self.diagnosis);
+        w.leaves("<ns6:diagnosis>", "</ns6:diagnosis>", &self.diagnosis);
         w.elems("ns6:line", &self.line);
         w.elem_opt("ns6:oralHealth", &self.oral_health);
-        w.elem_opt("ns6:subscriptionAgreementId", &self.subscription_agreement_id);
+        w.leaf_opt(
+            "<ns6:subscriptionAgreementId>",
+            "</ns6:subscriptionAgreementId>",
+            &self.subscription_agreement_id,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -359,6 +376,7 @@ impl VisitLineTypeLineNo {
     }
 }
 impl ::tandvard_runtime::SimpleValue for VisitLineTypeLineNo {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -398,6 +416,12 @@ impl ::tandvard_runtime::XmlRead for VisitLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
+            "VisitLineType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(&mut next, super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1, b"lineNo")?;
@@ -463,13 +487,13 @@ impl ::tandvard_runtime::XmlWrite for VisitLineType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns6:lineNo", &self.line_no);
-        w.elem_opt("ns6:conditionCode", &self.condition_code);
-        w.elem("ns6:procedureCode", &self.procedure_code);
-        w.elem_opt("ns6:toothNumber", &self.tooth_number);
+        w.leaf("<ns6:lineNo>", "</ns6:lineNo>", &self.line_no);
+        w.leaf_opt("<ns6:conditionCode>", "</ns6:conditionCode>", &self.condition_code);
+        w.leaf("<ns6:procedureCode>", "</ns6:procedureCode>", &self.procedure_code);
+        w.leaf_opt("<ns6:toothNumber>", "</ns6:toothNumber>", &self.tooth_number);
         w.elem_opt("ns6:toothPosition", &self.tooth_position);
-        w.elem_opt("ns6:surfaces", &self.surfaces);
-        w.elem("ns6:completedDate", &self.completed_date);
+        w.leaf_opt("<ns6:surfaces>", "</ns6:surfaces>", &self.surfaces);
+        w.leaf("<ns6:completedDate>", "</ns6:completedDate>", &self.completed_date);
         w.any(&self.any);
         w.end(name);
     }
@@ -480,6 +504,7 @@ impl ::tandvard_runtime::RootElement for ReportStatisticalVisitType {
     const PREFIXED_NAME: &'static str = "ns6:ReportStatisticalVisit";
     const NAMESPACES: &'static [(&'static str, &'static str)] = &[
         ("ns6", "urn:fk:tandvard:ReportStatisticalVisitResponder:1"),
+        ("clm", "urn:fk:tandvard:claim:2"),
         ("cmn", "urn:fk:tandvard:common:1"),
     ];
 }

@@ -10,6 +10,8 @@ impl ::tandvard_runtime::XmlRead for ClaimRefType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_REVERSE_CLAIM_RESPONDER_V1, "ClaimRefType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match ClaimRefTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -99,6 +101,12 @@ impl ::tandvard_runtime::XmlRead for FinancialEffectType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REVERSE_CLAIM_RESPONDER_V1,
+            "FinancialEffectType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let amount_to_recover = r
             .req(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"amountToRecover")?;
@@ -125,8 +133,12 @@ impl ::tandvard_runtime::XmlWrite for FinancialEffectType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns7:amountToRecover", &self.amount_to_recover);
-        w.elem("ns7:settlement", &self.settlement);
+        w.leaf(
+            "<ns7:amountToRecover>",
+            "</ns7:amountToRecover>",
+            &self.amount_to_recover,
+        );
+        w.leaf("<ns7:settlement>", "</ns7:settlement>", &self.settlement);
         w.any(&self.any);
         w.end(name);
     }
@@ -147,6 +159,12 @@ impl ::tandvard_runtime::XmlRead for RestoredAllowancesType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REVERSE_CLAIM_RESPONDER_V1,
+            "RestoredAllowancesType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let atb_grant_date = r
             .opt(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"atbGrantDate")?;
@@ -173,8 +191,8 @@ impl ::tandvard_runtime::XmlWrite for RestoredAllowancesType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem_opt("ns7:atbGrantDate", &self.atb_grant_date);
-        w.elem_opt("ns7:stbAmount", &self.stb_amount);
+        w.leaf_opt("<ns7:atbGrantDate>", "</ns7:atbGrantDate>", &self.atb_grant_date);
+        w.leaf_opt("<ns7:stbAmount>", "</ns7:stbAmount>", &self.stb_amount);
         w.any(&self.any);
         w.end(name);
     }
@@ -360,6 +378,12 @@ impl ::tandvard_runtime::XmlRead for ReverseClaimResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REVERSE_CLAIM_RESPONDER_V1,
+            "ReverseClaimResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"result")?;
         let status = r.opt(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"status")?;
@@ -401,11 +425,11 @@ impl ::tandvard_runtime::XmlWrite for ReverseClaimResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns7:result", &self.result);
-        w.elem_opt("ns7:status", &self.status);
+        w.leaf_opt("<ns7:status>", "</ns7:status>", &self.status);
         w.elem_opt("ns7:financialEffect", &self.financial_effect);
         w.elem_opt("ns7:restored", &self.restored);
         w.elem_opt("ns7:compensationPeriodAfter", &self.compensation_period_after);
-        w.elem("ns7:replayed", &self.replayed);
+        w.leaf("<ns7:replayed>", "</ns7:replayed>", &self.replayed);
         w.any(&self.any);
         w.end(name);
     }
@@ -436,6 +460,12 @@ impl ::tandvard_runtime::XmlRead for ReverseClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_REVERSE_CLAIM_RESPONDER_V1,
+            "ReverseClaimType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_reversal_id = r
             .req(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"clientReversalId")?;
@@ -485,13 +515,21 @@ impl ::tandvard_runtime::XmlWrite for ReverseClaimType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns7:clientReversalId", &self.client_reversal_id);
+        w.leaf(
+            "<ns7:clientReversalId>",
+            "</ns7:clientReversalId>",
+            &self.client_reversal_id,
+        );
         w.elem("ns7:claimRef", &self.claim_ref);
-        w.elem("ns7:scope", &self.scope);
-        w.elems("ns7:lineNo", &self.line_no);
-        w.elem("ns7:reason", &self.reason);
-        w.elem_opt("ns7:reasonText", &self.reason_text);
-        w.elem_opt("ns7:replacementClientClaimId", &self.replacement_client_claim_id);
+        w.leaf("<ns7:scope>", "</ns7:scope>", &self.scope);
+        w.leaves("<ns7:lineNo>", "</ns7:lineNo>", &self.line_no);
+        w.leaf("<ns7:reason>", "</ns7:reason>", &self.reason);
+        w.leaf_opt("<ns7:reasonText>", "</ns7:reasonText>", &self.reason_text);
+        w.leaf_opt(
+            "<ns7:replacementClientClaimId>",
+            "</ns7:replacementClientClaimId>",
+            &self.replacement_client_claim_id,
+        );
         w.any(&self.any);
         w.end(name);
     }

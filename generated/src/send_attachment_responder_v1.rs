@@ -256,6 +256,7 @@ impl PartTypePartNo {
     }
 }
 impl ::tandvard_runtime::SimpleValue for PartTypePartNo {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -293,6 +294,7 @@ impl PartTypeTotalParts {
     }
 }
 impl ::tandvard_runtime::SimpleValue for PartTypeTotalParts {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -319,8 +321,10 @@ impl ::tandvard_runtime::XmlRead for PartType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_SEND_ATTACHMENT_RESPONDER_V1, "PartType")?;
         let part_no = r.attr_req::<PartTypePartNo>(&start, None, b"partNo")?;
         let total_parts = r.attr_req::<PartTypeTotalParts>(&start, None, b"totalParts")?;
+        r.other_attrs(&start, &[("", "partNo"), ("", "totalParts")], None)?;
         r.expect_empty(start)?;
         Ok(Self { part_no, total_parts })
     }
@@ -348,6 +352,12 @@ impl ::tandvard_runtime::XmlRead for RelatesToType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SEND_ATTACHMENT_RESPONDER_V1,
+            "RelatesToType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let case_kind = r
             .req(&mut next, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"caseKind")?;
@@ -383,7 +393,7 @@ impl ::tandvard_runtime::XmlWrite for RelatesToType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns8:caseKind", &self.case_kind);
+        w.leaf("<ns8:caseKind>", "</ns8:caseKind>", &self.case_kind);
         self.choice.write_group(w);
         w.any(&self.any);
         w.end(name);
@@ -452,6 +462,12 @@ impl ::tandvard_runtime::XmlRead for SendAttachmentResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SEND_ATTACHMENT_RESPONDER_V1,
+            "SendAttachmentResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"result")?;
@@ -482,8 +498,12 @@ impl ::tandvard_runtime::XmlWrite for SendAttachmentResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns8:result", &self.result);
-        w.elem_opt("ns8:fkAttachmentId", &self.fk_attachment_id);
-        w.elem_opt("ns8:status", &self.status);
+        w.leaf_opt(
+            "<ns8:fkAttachmentId>",
+            "</ns8:fkAttachmentId>",
+            &self.fk_attachment_id,
+        );
+        w.leaf_opt("<ns8:status>", "</ns8:status>", &self.status);
         w.any(&self.any);
         w.end(name);
     }
@@ -512,6 +532,7 @@ impl SendAttachmentTypeFileName {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SendAttachmentTypeFileName {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -549,6 +570,7 @@ impl SendAttachmentTypeSizeBytes {
     }
 }
 impl ::tandvard_runtime::SimpleValue for SendAttachmentTypeSizeBytes {
+    const NEEDS_ESCAPE: bool = <i64 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i64 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -596,6 +618,12 @@ impl ::tandvard_runtime::XmlRead for SendAttachmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SEND_ATTACHMENT_RESPONDER_V1,
+            "SendAttachmentType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_attachment_id = r
             .req(
@@ -658,17 +686,21 @@ impl ::tandvard_runtime::XmlWrite for SendAttachmentType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns8:clientAttachmentId", &self.client_attachment_id);
+        w.leaf(
+            "<ns8:clientAttachmentId>",
+            "</ns8:clientAttachmentId>",
+            &self.client_attachment_id,
+        );
         w.elem("ns8:relatesTo", &self.relates_to);
-        w.elem("ns8:documentKind", &self.document_kind);
-        w.elem("ns8:mimeType", &self.mime_type);
-        w.elem("ns8:fileName", &self.file_name);
-        w.elem_opt("ns8:captureDate", &self.capture_date);
-        w.elems("ns8:toothNumber", &self.tooth_number);
-        w.elem("ns8:sha256", &self.sha256);
-        w.elem("ns8:sizeBytes", &self.size_bytes);
+        w.leaf("<ns8:documentKind>", "</ns8:documentKind>", &self.document_kind);
+        w.leaf("<ns8:mimeType>", "</ns8:mimeType>", &self.mime_type);
+        w.leaf("<ns8:fileName>", "</ns8:fileName>", &self.file_name);
+        w.leaf_opt("<ns8:captureDate>", "</ns8:captureDate>", &self.capture_date);
+        w.leaves("<ns8:toothNumber>", "</ns8:toothNumber>", &self.tooth_number);
+        w.leaf("<ns8:sha256>", "</ns8:sha256>", &self.sha256);
+        w.leaf("<ns8:sizeBytes>", "</ns8:sizeBytes>", &self.size_bytes);
         w.elem_opt("ns8:part", &self.part);
-        w.elem("ns8:content", &self.content);
+        w.leaf("<ns8:content>", "</ns8:content>", &self.content);
         w.any(&self.any);
         w.end(name);
     }
@@ -703,6 +735,7 @@ impl Sha256Type {
     }
 }
 impl ::tandvard_runtime::SimpleValue for Sha256Type {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }

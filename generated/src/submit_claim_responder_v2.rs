@@ -30,6 +30,12 @@ impl ::tandvard_runtime::XmlRead for SubmitClaimResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SUBMIT_CLAIM_RESPONDER_V2,
+            "SubmitClaimResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_SUBMIT_CLAIM_RESPONDER_V2, b"result")?;
         let fk_claim_id = r
@@ -93,13 +99,17 @@ impl ::tandvard_runtime::XmlWrite for SubmitClaimResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns9:result", &self.result);
-        w.elem_opt("ns9:fkClaimId", &self.fk_claim_id);
-        w.elem_opt("ns9:status", &self.status);
+        w.leaf_opt("<ns9:fkClaimId>", "</ns9:fkClaimId>", &self.fk_claim_id);
+        w.leaf_opt("<ns9:status>", "</ns9:status>", &self.status);
         w.elems("ns9:line", &self.line);
         w.elem_opt("ns9:totals", &self.totals);
         w.elem_opt("ns9:compensationPeriodAfter", &self.compensation_period_after);
-        w.elem_opt("ns9:expectedPaymentDate", &self.expected_payment_date);
-        w.elem("ns9:replayed", &self.replayed);
+        w.leaf_opt(
+            "<ns9:expectedPaymentDate>",
+            "</ns9:expectedPaymentDate>",
+            &self.expected_payment_date,
+        );
+        w.leaf("<ns9:replayed>", "</ns9:replayed>", &self.replayed);
         w.elems("ns9:performerCheck", &self.performer_check);
         w.any(&self.any);
         w.end(name);
@@ -119,6 +129,12 @@ impl ::tandvard_runtime::XmlRead for SubmitClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SUBMIT_CLAIM_RESPONDER_V2,
+            "SubmitClaimType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let claim = r.req(&mut next, super::NS_SUBMIT_CLAIM_RESPONDER_V2, b"claim")?;
         let any = r

@@ -83,6 +83,7 @@ impl FeeTypeTotal {
     }
 }
 impl ::tandvard_runtime::SimpleValue for FeeTypeTotal {
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(
             <::tandvard_runtime::Decimal as ::tandvard_runtime::SimpleValue>::from_text(
@@ -118,6 +119,12 @@ impl ::tandvard_runtime::XmlRead for FeeType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+            "FeeType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let total = r
             .req(&mut next, super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1, b"total")?;
@@ -155,9 +162,13 @@ impl ::tandvard_runtime::XmlWrite for FeeType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns10:total", &self.total);
-        w.elem_opt("ns10:instalmentAmount", &self.instalment_amount);
-        w.elem("ns10:frequency", &self.frequency);
+        w.leaf("<ns10:total>", "</ns10:total>", &self.total);
+        w.leaf_opt(
+            "<ns10:instalmentAmount>",
+            "</ns10:instalmentAmount>",
+            &self.instalment_amount,
+        );
+        w.leaf("<ns10:frequency>", "</ns10:frequency>", &self.frequency);
         w.any(&self.any);
         w.end(name);
     }
@@ -182,6 +193,12 @@ impl ::tandvard_runtime::XmlRead for RegisterSubscriptionResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+            "RegisterSubscriptionResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1, b"result")?;
@@ -223,9 +240,13 @@ impl ::tandvard_runtime::XmlWrite for RegisterSubscriptionResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns10:result", &self.result);
-        w.elem_opt("ns10:fkAgreementId", &self.fk_agreement_id);
-        w.elem_opt("ns10:status", &self.status);
-        w.elem_opt("ns10:replayed", &self.replayed);
+        w.leaf_opt(
+            "<ns10:fkAgreementId>",
+            "</ns10:fkAgreementId>",
+            &self.fk_agreement_id,
+        );
+        w.leaf_opt("<ns10:status>", "</ns10:status>", &self.status);
+        w.leaf_opt("<ns10:replayed>", "</ns10:replayed>", &self.replayed);
         w.any(&self.any);
         w.end(name);
     }
@@ -254,6 +275,7 @@ impl RegisterSubscriptionTypeRiskGroup {
     }
 }
 impl ::tandvard_runtime::SimpleValue for RegisterSubscriptionTypeRiskGroup {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -301,6 +323,12 @@ impl ::tandvard_runtime::XmlRead for RegisterSubscriptionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+            "RegisterSubscriptionType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_agreement_id = r
             .req(
@@ -396,17 +424,25 @@ impl ::tandvard_runtime::XmlWrite for RegisterSubscriptionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns10:clientAgreementId", &self.client_agreement_id);
+        w.leaf(
+            "<ns10:clientAgreementId>",
+            "</ns10:clientAgreementId>",
+            &self.client_agreement_id,
+        );
         w.elem("ns10:patientId", &self.patient_id);
-        w.elem("ns10:agreementDate", &self.agreement_date);
-        w.elem("ns10:periodStart", &self.period_start);
-        w.elem("ns10:periodEnd", &self.period_end);
-        w.elems("ns10:coveredCare", &self.covered_care);
-        w.elem_opt("ns10:excludesInjuryAndAccident", &self.excludes_injury_and_accident);
+        w.leaf("<ns10:agreementDate>", "</ns10:agreementDate>", &self.agreement_date);
+        w.leaf("<ns10:periodStart>", "</ns10:periodStart>", &self.period_start);
+        w.leaf("<ns10:periodEnd>", "</ns10:periodEnd>", &self.period_end);
+        w.leaves("<ns10:coveredCare>", "</ns10:coveredCare>", &self.covered_care);
+        w.leaf_opt(
+            "<ns10:excludesInjuryAndAccident>",
+            "</ns10:excludesInjuryAndAccident>",
+            &self.excludes_injury_and_accident,
+        );
         w.elem("ns10:fee", &self.fee);
-        w.elem_opt("ns10:riskGroup", &self.risk_group);
-        w.elem_opt("ns10:paidWithAtb", &self.paid_with_atb);
-        w.elem_opt("ns10:paidWithStb", &self.paid_with_stb);
+        w.leaf_opt("<ns10:riskGroup>", "</ns10:riskGroup>", &self.risk_group);
+        w.leaf_opt("<ns10:paidWithAtb>", "</ns10:paidWithAtb>", &self.paid_with_atb);
+        w.leaf_opt("<ns10:paidWithStb>", "</ns10:paidWithStb>", &self.paid_with_stb);
         w.any(&self.any);
         w.end(name);
     }
@@ -474,6 +510,12 @@ impl ::tandvard_runtime::XmlRead for TerminateSubscriptionResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+            "TerminateSubscriptionResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1, b"result")?;
@@ -515,9 +557,13 @@ impl ::tandvard_runtime::XmlWrite for TerminateSubscriptionResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns10:result", &self.result);
-        w.elem_opt("ns10:fkAgreementId", &self.fk_agreement_id);
-        w.elem_opt("ns10:status", &self.status);
-        w.elem_opt("ns10:replayed", &self.replayed);
+        w.leaf_opt(
+            "<ns10:fkAgreementId>",
+            "</ns10:fkAgreementId>",
+            &self.fk_agreement_id,
+        );
+        w.leaf_opt("<ns10:status>", "</ns10:status>", &self.status);
+        w.leaf_opt("<ns10:replayed>", "</ns10:replayed>", &self.replayed);
         w.any(&self.any);
         w.end(name);
     }
@@ -542,6 +588,12 @@ impl ::tandvard_runtime::XmlRead for TerminateSubscriptionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+            "TerminateSubscriptionType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let agreement_id = r
             .req(
@@ -586,10 +638,14 @@ impl ::tandvard_runtime::XmlWrite for TerminateSubscriptionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns10:agreementId", &self.agreement_id);
-        w.elem("ns10:terminationDate", &self.termination_date);
-        w.elem("ns10:reason", &self.reason);
-        w.elem_opt("ns10:reasonText", &self.reason_text);
+        w.leaf("<ns10:agreementId>", "</ns10:agreementId>", &self.agreement_id);
+        w.leaf(
+            "<ns10:terminationDate>",
+            "</ns10:terminationDate>",
+            &self.termination_date,
+        );
+        w.leaf("<ns10:reason>", "</ns10:reason>", &self.reason);
+        w.leaf_opt("<ns10:reasonText>", "</ns10:reasonText>", &self.reason_text);
         w.any(&self.any);
         w.end(name);
     }

@@ -18,9 +18,15 @@ impl ::tandvard_runtime::XmlRead for AuthorisedCareProviderType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_TEST_RESPONDER_V1,
+            "AuthorisedCareProviderType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let org_no = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"orgNo")?;
-        let name = r.opt(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
+        let name_ = r.opt(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
         let clinic = r
             .rep(&mut next, super::NS_TEST_RESPONDER_V1, b"clinic", 0usize, None)?;
         let any = r
@@ -31,15 +37,20 @@ impl ::tandvard_runtime::XmlRead for AuthorisedCareProviderType {
                 None,
             )?;
         r.end(next)?;
-        Ok(Self { org_no, name, clinic, any })
+        Ok(Self {
+            org_no,
+            name: name_,
+            clinic,
+            any,
+        })
     }
 }
 impl ::tandvard_runtime::XmlWrite for AuthorisedCareProviderType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns11:orgNo", &self.org_no);
-        w.elem_opt("ns11:name", &self.name);
+        w.leaf("<ns11:orgNo>", "</ns11:orgNo>", &self.org_no);
+        w.leaf_opt("<ns11:name>", "</ns11:name>", &self.name);
         w.elems("ns11:clinic", &self.clinic);
         w.any(&self.any);
         w.end(name);
@@ -63,11 +74,13 @@ impl ::tandvard_runtime::XmlRead for AuthorisedClinicType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "AuthorisedClinicType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let clinic_id = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"clinicId")?;
         let clinic_hsa_id = r
             .opt(&mut next, super::NS_TEST_RESPONDER_V1, b"clinicHsaId")?;
-        let name = r.opt(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
+        let name_ = r.opt(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
         let any = r
             .any(
                 &mut next,
@@ -79,7 +92,7 @@ impl ::tandvard_runtime::XmlRead for AuthorisedClinicType {
         Ok(Self {
             clinic_id,
             clinic_hsa_id,
-            name,
+            name: name_,
             any,
         })
     }
@@ -88,9 +101,9 @@ impl ::tandvard_runtime::XmlWrite for AuthorisedClinicType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns11:clinicId", &self.clinic_id);
-        w.elem_opt("ns11:clinicHsaId", &self.clinic_hsa_id);
-        w.elem_opt("ns11:name", &self.name);
+        w.leaf("<ns11:clinicId>", "</ns11:clinicId>", &self.clinic_id);
+        w.leaf_opt("<ns11:clinicHsaId>", "</ns11:clinicHsaId>", &self.clinic_hsa_id);
+        w.leaf_opt("<ns11:name>", "</ns11:name>", &self.name);
         w.any(&self.any);
         w.end(name);
     }
@@ -113,6 +126,8 @@ impl ::tandvard_runtime::XmlRead for CodeListVersionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "CodeListVersionType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let code_system = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"codeSystem")?;
         let version = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"version")?;
@@ -137,9 +152,9 @@ impl ::tandvard_runtime::XmlWrite for CodeListVersionType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns11:codeSystem", &self.code_system);
-        w.elem("ns11:version", &self.version);
-        w.elem("ns11:validFrom", &self.valid_from);
+        w.leaf("<ns11:codeSystem>", "</ns11:codeSystem>", &self.code_system);
+        w.leaf("<ns11:version>", "</ns11:version>", &self.version);
+        w.leaf("<ns11:validFrom>", "</ns11:validFrom>", &self.valid_from);
         w.any(&self.any);
         w.end(name);
     }
@@ -160,8 +175,10 @@ impl ::tandvard_runtime::XmlRead for ContractInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "ContractInfoType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
-        let name = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
+        let name_ = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
         let supported_version = r
             .rep(
                 &mut next,
@@ -179,7 +196,7 @@ impl ::tandvard_runtime::XmlRead for ContractInfoType {
             )?;
         r.end(next)?;
         Ok(Self {
-            name,
+            name: name_,
             supported_version,
             any,
         })
@@ -189,7 +206,7 @@ impl ::tandvard_runtime::XmlWrite for ContractInfoType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns11:name", &self.name);
+        w.leaf("<ns11:name>", "</ns11:name>", &self.name);
         w.elems("ns11:supportedVersion", &self.supported_version);
         w.any(&self.any);
         w.end(name);
@@ -218,6 +235,7 @@ impl EchoResponseTypePayload {
     }
 }
 impl ::tandvard_runtime::SimpleValue for EchoResponseTypePayload {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -249,6 +267,8 @@ impl ::tandvard_runtime::XmlRead for EchoResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "EchoResponseType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let payload = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"payload")?;
@@ -275,7 +295,7 @@ impl ::tandvard_runtime::XmlWrite for EchoResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns11:result", &self.result);
-        w.elem("ns11:payload", &self.payload);
+        w.leaf("<ns11:payload>", "</ns11:payload>", &self.payload);
         w.elem_opt("ns11:receivedHeader", &self.received_header);
         w.any(&self.any);
         w.end(name);
@@ -304,6 +324,7 @@ impl EchoTypePayload {
     }
 }
 impl ::tandvard_runtime::SimpleValue for EchoTypePayload {
+    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -341,6 +362,7 @@ impl EchoTypeDelayMs {
     }
 }
 impl ::tandvard_runtime::SimpleValue for EchoTypeDelayMs {
+    const NEEDS_ESCAPE: bool = <i32 as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::new(<i32 as ::tandvard_runtime::SimpleValue>::from_text(s)?)
     }
@@ -370,6 +392,8 @@ impl ::tandvard_runtime::XmlRead for EchoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "EchoType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let payload = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"payload")?;
         let delay_ms = r.opt(&mut next, super::NS_TEST_RESPONDER_V1, b"delayMs")?;
@@ -388,8 +412,8 @@ impl ::tandvard_runtime::XmlWrite for EchoType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elem("ns11:payload", &self.payload);
-        w.elem_opt("ns11:delayMs", &self.delay_ms);
+        w.leaf("<ns11:payload>", "</ns11:payload>", &self.payload);
+        w.leaf_opt("<ns11:delayMs>", "</ns11:delayMs>", &self.delay_ms);
         w.any(&self.any);
         w.end(name);
     }
@@ -459,6 +483,12 @@ impl ::tandvard_runtime::XmlRead for GetServiceInfoResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_TEST_RESPONDER_V1,
+            "GetServiceInfoResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let contract = r
@@ -512,6 +542,8 @@ impl ::tandvard_runtime::XmlRead for GetServiceInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "GetServiceInfoType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let contract_name = r
             .rep(&mut next, super::NS_TEST_RESPONDER_V1, b"contractName", 0usize, None)?;
@@ -530,7 +562,7 @@ impl ::tandvard_runtime::XmlWrite for GetServiceInfoType {
     fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
         w.start(name);
         w.close_start();
-        w.elems("ns11:contractName", &self.contract_name);
+        w.leaves("<ns11:contractName>", "</ns11:contractName>", &self.contract_name);
         w.any(&self.any);
         w.end(name);
     }
@@ -557,6 +589,8 @@ impl ::tandvard_runtime::XmlRead for PingResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "PingResponseType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let server_time = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"serverTime")?;
@@ -588,10 +622,14 @@ impl ::tandvard_runtime::XmlWrite for PingResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns11:result", &self.result);
-        w.elem("ns11:serverTime", &self.server_time);
-        w.elem("ns11:environment", &self.environment);
-        w.elem("ns11:serviceStatus", &self.service_status);
-        w.elem_opt("ns11:nextMaintenanceStart", &self.next_maintenance_start);
+        w.leaf("<ns11:serverTime>", "</ns11:serverTime>", &self.server_time);
+        w.leaf("<ns11:environment>", "</ns11:environment>", &self.environment);
+        w.leaf("<ns11:serviceStatus>", "</ns11:serviceStatus>", &self.service_status);
+        w.leaf_opt(
+            "<ns11:nextMaintenanceStart>",
+            "</ns11:nextMaintenanceStart>",
+            &self.next_maintenance_start,
+        );
         w.any(&self.any);
         w.end(name);
     }
@@ -608,6 +646,8 @@ impl ::tandvard_runtime::XmlRead for PingType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "PingType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let any = r
             .any(
@@ -690,9 +730,11 @@ impl ::tandvard_runtime::XmlRead for SupportedVersionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "SupportedVersionType")?;
         let deprecated = r.attr::<bool>(&start, None, b"deprecated")?;
         let sunset_date = r
             .attr::<::tandvard_runtime::Date>(&start, None, b"sunsetDate")?;
+        r.other_attrs(&start, &[("", "deprecated"), ("", "sunsetDate")], None)?;
         let value = r.value::<super::common_v1::ContractVersionType>(start)?;
         Ok(Self {
             deprecated,
@@ -735,6 +777,8 @@ impl ::tandvard_runtime::XmlRead for WhoAmIResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "WhoAmIResponseType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let certificate_subject = r
@@ -776,10 +820,18 @@ impl ::tandvard_runtime::XmlWrite for WhoAmIResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns11:result", &self.result);
-        w.elem("ns11:certificateSubject", &self.certificate_subject);
-        w.elem("ns11:certificateSerial", &self.certificate_serial);
-        w.elem("ns11:validTo", &self.valid_to);
-        w.elem_opt("ns11:mappedVendor", &self.mapped_vendor);
+        w.leaf(
+            "<ns11:certificateSubject>",
+            "</ns11:certificateSubject>",
+            &self.certificate_subject,
+        );
+        w.leaf(
+            "<ns11:certificateSerial>",
+            "</ns11:certificateSerial>",
+            &self.certificate_serial,
+        );
+        w.leaf("<ns11:validTo>", "</ns11:validTo>", &self.valid_to);
+        w.leaf_opt("<ns11:mappedVendor>", "</ns11:mappedVendor>", &self.mapped_vendor);
         w.elems("ns11:authorisedCareProvider", &self.authorised_care_provider);
         w.any(&self.any);
         w.end(name);
@@ -797,6 +849,8 @@ impl ::tandvard_runtime::XmlRead for WhoAmIType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "WhoAmIType")?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let any = r
             .any(

@@ -28,6 +28,12 @@ impl ::tandvard_runtime::XmlRead for ValidateClaimResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_VALIDATE_CLAIM_RESPONDER_V2,
+            "ValidateClaimResponseType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_VALIDATE_CLAIM_RESPONDER_V2, b"result")?;
         let status = r.opt(&mut next, super::NS_VALIDATE_CLAIM_RESPONDER_V2, b"status")?;
@@ -87,12 +93,12 @@ impl ::tandvard_runtime::XmlWrite for ValidateClaimResponseType {
         w.start(name);
         w.close_start();
         w.elem("ns12:result", &self.result);
-        w.elem_opt("ns12:status", &self.status);
+        w.leaf_opt("<ns12:status>", "</ns12:status>", &self.status);
         w.elems("ns12:line", &self.line);
         w.elem_opt("ns12:totals", &self.totals);
         w.elem_opt("ns12:compensationPeriodAfter", &self.compensation_period_after);
-        w.elem("ns12:simulation", &self.simulation);
-        w.elem_opt("ns12:validUntil", &self.valid_until);
+        w.leaf("<ns12:simulation>", "</ns12:simulation>", &self.simulation);
+        w.leaf_opt("<ns12:validUntil>", "</ns12:validUntil>", &self.valid_until);
         w.elems("ns12:performerCheck", &self.performer_check);
         w.any(&self.any);
         w.end(name);
@@ -116,6 +122,12 @@ impl ::tandvard_runtime::XmlRead for ValidateClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
+        r.check_xsi_type(
+            &start,
+            super::NS_VALIDATE_CLAIM_RESPONDER_V2,
+            "ValidateClaimType",
+        )?;
+        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let claim = r.req(&mut next, super::NS_VALIDATE_CLAIM_RESPONDER_V2, b"claim")?;
         let as_of_date = r
@@ -145,8 +157,8 @@ impl ::tandvard_runtime::XmlWrite for ValidateClaimType {
         w.start(name);
         w.close_start();
         w.elem("ns12:claim", &self.claim);
-        w.elem_opt("ns12:asOfDate", &self.as_of_date);
-        w.elem("ns12:relationship", &self.relationship);
+        w.leaf_opt("<ns12:asOfDate>", "</ns12:asOfDate>", &self.as_of_date);
+        w.leaf("<ns12:relationship>", "</ns12:relationship>", &self.relationship);
         w.any(&self.any);
         w.end(name);
     }

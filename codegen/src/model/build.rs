@@ -44,6 +44,7 @@ pub fn build_contract(input: &ModelInput<'_>) -> Result<Contract, SchemaError> {
     if input.operations.is_empty() {
         b.xsd_roots(input.xsd_roots)?;
     }
+    b.add_derived_types()?;
     let namespaces = b.namespaces();
     let schema_versions = b.schema_versions();
     Ok(Contract {
@@ -68,6 +69,8 @@ struct Builder<'a> {
     used_namespaces: BTreeSet<String>,
     /// Target namespace of the type being converted (for `##other` wildcards).
     current_ns: Option<String>,
+    /// Substitution group heads to their direct members.
+    substitutions: BTreeMap<QName, Vec<QName>>,
 }
 
 impl<'a> Builder<'a> {
@@ -88,6 +91,17 @@ impl<'a> Builder<'a> {
             in_progress: BTreeSet::new(),
             used_namespaces: BTreeSet::new(),
             current_ns: None,
+            substitutions: {
+                let mut m: BTreeMap<QName, Vec<QName>> = BTreeMap::new();
+                for ((ns, local), heads) in loaded.index.substitutions() {
+                    for (hns, hlocal) in heads {
+                        m.entry(QName::new(hns.as_deref(), &hlocal))
+                            .or_default()
+                            .push(QName::new(ns.as_deref(), &local));
+                    }
+                }
+                m
+            },
         }
     }
 
@@ -310,9 +324,10 @@ impl<'a> Builder<'a> {
             .get(DeclKind::Element, q.ns.as_deref(), &q.local)
             .cloned();
         let meta = self.meta(&ident)?.clone();
-        let (type_, nillable) = match &meta.variant {
-            MetaTypeVariant::Reference(r) => (self.type_use(&r.type_, decl.as_ref())?, r.nillable),
-            _ => (self.type_use(&ident, decl.as_ref())?, false),
+        let (type_ident, nillable) = self.element_type(&ident)?;
+        let type_ = match type_ident {
+            Some(t) => self.type_use(&t, decl.as_ref())?,
+            None => TypeUse::Builtin(Builtin::AnyType),
         };
         let attr = |name: &str| decl.as_ref().and_then(|d| d.attrs.get(name).cloned());
         let element = Element {
@@ -328,6 +343,93 @@ impl<'a> Builder<'a> {
         self.in_progress.remove(&format!("e:{key}"));
         self.elements.insert(key, element);
         Ok(())
+    }
+
+    /// The type of a global element, following xsd-parser's wrappers: nillable content,
+    /// substitution-group members (`DynamicElement`) and heads (`Dynamic`). `None` means
+    /// `xs:anyType`. Also returns whether a wrapper said the element is nillable.
+    fn element_type(&self, ident: &TypeIdent) -> Result<(Option<TypeIdent>, bool), SchemaError> {
+        let wrapper = |t: &TypeIdent| {
+            matches!(
+                t.type_,
+                IdentType::Element | IdentType::NillableContent | IdentType::DynamicElement
+            )
+        };
+        let mut cur = ident.clone();
+        let mut nillable = false;
+        for _ in 0..16 {
+            let meta = self.meta(&cur)?;
+            let next = match &meta.variant {
+                MetaTypeVariant::Reference(r) => {
+                    nillable |= r.nillable;
+                    r.type_.clone()
+                }
+                MetaTypeVariant::Dynamic(d) => match &d.type_ {
+                    Some(t) => t.clone(),
+                    None => return Ok((None, nillable)),
+                },
+                _ => return Ok((Some(cur), nillable)),
+            };
+            if !wrapper(&next) || next == cur {
+                return Ok((Some(next), nillable));
+            }
+            cur = next;
+        }
+        Ok((Some(cur), nillable))
+    }
+
+    /// Members of the substitution group headed by `head`, transitively, in name order
+    /// (the head itself excluded).
+    fn substitution_members(&self, head: &QName) -> Vec<QName> {
+        let mut out: Vec<QName> = Vec::new();
+        let mut stack = vec![head.clone()];
+        while let Some(h) = stack.pop() {
+            for m in self.substitutions.get(&h).into_iter().flatten() {
+                if m != head && !out.contains(m) {
+                    out.push(m.clone());
+                    stack.push(m.clone());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Adds every named complex type derived (by extension or restriction) from a type in
+    /// the model, transitively: an instance may use any of them through `xsi:type`.
+    fn add_derived_types(&mut self) -> Result<(), SchemaError> {
+        let mut derived_of: BTreeMap<String, Vec<TypeIdent>> = BTreeMap::new();
+        for (ident, meta) in self.loaded.types.items.iter() {
+            if ident.type_ != IdentType::Type || !ident.name.is_named() {
+                continue;
+            }
+            if let MetaTypeVariant::ComplexType(c) = &meta.variant {
+                if let Base::Extension(b) | Base::Restriction(b) = &c.base {
+                    derived_of
+                        .entry(self.qname(b).to_string())
+                        .or_default()
+                        .push(ident.clone());
+                }
+            }
+        }
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        loop {
+            let todo: Vec<String> = self
+                .types
+                .keys()
+                .filter(|k| !done.contains(*k))
+                .cloned()
+                .collect();
+            if todo.is_empty() {
+                return Ok(());
+            }
+            for key in todo {
+                done.insert(key.clone());
+                for child in derived_of.get(&key).cloned().unwrap_or_default() {
+                    self.type_use(&child, None)?;
+                }
+            }
+        }
     }
 
     fn meta(&self, ident: &TypeIdent) -> Result<&'a MetaType, SchemaError> {
@@ -410,11 +512,24 @@ impl<'a> Builder<'a> {
             }
             return Ok(TypeUse::Named(q));
         }
-        if ident.type_ == IdentType::Element {
-            // A local element with an anonymous type is routed through a synthetic element.
-            if let MetaTypeVariant::Reference(r) = &meta.variant {
-                let target = r.type_.clone();
-                return self.type_use(&target, ctx);
+        if matches!(
+            ident.type_,
+            IdentType::Element | IdentType::NillableContent | IdentType::DynamicElement
+        ) {
+            // A local element with an anonymous type is routed through a synthetic element;
+            // nillable content and substitution-group members through wrappers.
+            match &meta.variant {
+                MetaTypeVariant::Reference(r) => {
+                    let target = r.type_.clone();
+                    return self.type_use(&target, ctx);
+                }
+                MetaTypeVariant::Dynamic(d) => {
+                    return match d.type_.clone() {
+                        Some(t) => self.type_use(&t, ctx),
+                        None => Ok(TypeUse::Builtin(Builtin::AnyType)),
+                    };
+                }
+                _ => {}
             }
         }
         let def = self.type_def(None, meta, ctx)?;
@@ -608,11 +723,17 @@ impl<'a> Builder<'a> {
         for a in c.attributes.iter() {
             match &a.variant {
                 AttributeMetaVariant::Any(any) => {
+                    let namespace =
+                        namespace_constraint(any.namespace.as_ref(), self.current_ns.clone());
+                    // A derived type's wildcard is the union of its own and its base's.
+                    let namespace = match any_attribute.take() {
+                        None => namespace,
+                        Some(Wildcard {
+                            namespace: prev, ..
+                        }) => wildcard_union(prev, namespace),
+                    };
                     any_attribute = Some(Wildcard {
-                        namespace: namespace_constraint(
-                            any.namespace.as_ref(),
-                            self.current_ns.clone(),
-                        ),
+                        namespace,
                         process_contents: process_contents(&any.process_contents),
                         min_occurs: 0,
                         max_occurs: None,
@@ -623,15 +744,30 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let name = self.prop_qname(a.ident.ns, a.ident.name.as_str());
-                    let name =
-                        if a.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified {
-                            name
-                        } else {
-                            QName::new(None, &name.local)
-                        };
+                    // A reference to a global attribute is always qualified (xsd-parser
+                    // applies attributeFormDefault to references too).
+                    let is_ref = t.type_ == IdentType::Attribute;
                     let local = decl.and_then(|d| d.locals.get(&(true, name.local.clone())));
+                    let declared_form = match local {
+                        Some(d) => d.qualified,
+                        None => self.loaded.index.group_local_form(true, &name.local),
+                    };
+                    let qualified = is_ref
+                        || declared_form.unwrap_or(
+                            a.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified,
+                        );
+                    let name = if qualified {
+                        name
+                    } else {
+                        QName::new(None, &name.local)
+                    };
                     let type_ = self.type_use(t, decl)?;
-                    attributes.push(Attribute {
+                    // A restriction redeclares its base's attributes: xsd-parser lists both;
+                    // the redeclaration replaces the base's in place.
+                    let existing = attributes.iter().position(|x: &Attribute| {
+                        x.name.local == name.local && x.name.ns == name.ns
+                    });
+                    let attribute = Attribute {
                         required: a.use_ == Use::Required,
                         default: a.default.clone(),
                         fixed: local.and_then(|d| d.attrs.get("fixed").cloned()),
@@ -639,7 +775,11 @@ impl<'a> Builder<'a> {
                         source: self.source_of(local.or(decl)),
                         name,
                         type_,
-                    });
+                    };
+                    match existing {
+                        Some(i) => attributes[i] = attribute,
+                        None => attributes.push(attribute),
+                    }
                 }
             }
         }
@@ -736,23 +876,37 @@ impl<'a> Builder<'a> {
                 type_,
                 mode: ElementMode::Element,
             } => {
-                let name = self.prop_qname(el.ident.ns, el.ident.name.as_str());
-                let name = if el.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified {
-                    name
-                } else {
-                    QName::new(None, &name.local)
-                };
-                let is_ref = type_.type_ == IdentType::Element
+                let full = self.prop_qname(el.ident.ns, el.ident.name.as_str());
+                let local = decl
+                    .and_then(|d| d.locals.get(&(false, full.local.clone())))
+                    .cloned();
+                let declared_as_ref = local.as_ref().map(|d| d.attrs.contains_key("ref"));
+                let is_ref = declared_as_ref != Some(false)
+                    && type_.type_ == IdentType::Element
                     && type_.name.is_named()
-                    && type_.name.as_str() == name.local
+                    && type_.name.as_str() == full.local
                     && self
                         .loaded
                         .index
-                        .get(DeclKind::Element, name.ns.as_deref(), &name.local)
+                        .get(DeclKind::Element, full.ns.as_deref(), &full.local)
                         .is_some();
-                let local = decl
-                    .and_then(|d| d.locals.get(&(false, name.local.clone())))
-                    .cloned();
+                // A reference to a global element is always qualified (xsd-parser applies
+                // elementFormDefault to references too); a local declaration takes the form
+                // default of the document that declares it (xsd-parser takes the referencing
+                // document's for declarations in groups and included documents).
+                let declared_form = match &local {
+                    Some(d) => d.qualified,
+                    None => self.loaded.index.group_local_form(false, &full.local),
+                };
+                let qualified = is_ref
+                    || declared_form.unwrap_or(
+                        el.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified,
+                    );
+                let name = if qualified {
+                    full
+                } else {
+                    QName::new(None, &full.local)
+                };
                 let (type_use, nillable, doc) = if is_ref {
                     self.global_element(&name, None)?;
                     let global = self.elements.get(&name.to_string());
@@ -773,8 +927,13 @@ impl<'a> Builder<'a> {
                     (self.type_use(type_, ctx)?, el.nillable, None)
                 };
                 let attr = |n: &str| local.as_ref().and_then(|d| d.attrs.get(n).cloned());
-                Ok(Some(Particle::Element(ElementUse {
-                    name,
+                let members = if is_ref {
+                    self.substitution_members(&name)
+                } else {
+                    Vec::new()
+                };
+                let use_ = ElementUse {
+                    name: name.clone(),
                     type_: type_use,
                     min_occurs,
                     max_occurs,
@@ -784,6 +943,50 @@ impl<'a> Builder<'a> {
                     is_ref,
                     doc: doc_text(&el.documentation).or(doc),
                     source: self.source_of(local.as_ref().or(decl)),
+                };
+                if members.is_empty() {
+                    return Ok(Some(Particle::Element(use_)));
+                }
+                // A substitution group head: a choice of the head (unless abstract) and every
+                // member that is not abstract, each a reference to its global element.
+                let mut alternatives = Vec::new();
+                let head_abstract = self
+                    .elements
+                    .get(&name.to_string())
+                    .is_some_and(|e| e.is_abstract);
+                if !head_abstract {
+                    alternatives.push(Particle::Element(ElementUse {
+                        min_occurs: 1,
+                        max_occurs: Some(1),
+                        ..use_.clone()
+                    }));
+                }
+                for m in members {
+                    self.global_element(&m, None)?;
+                    let Some(g) = self.elements.get(&m.to_string()).cloned() else {
+                        continue;
+                    };
+                    if g.is_abstract {
+                        continue;
+                    }
+                    alternatives.push(Particle::Element(ElementUse {
+                        name: m,
+                        type_: g.type_,
+                        min_occurs: 1,
+                        max_occurs: Some(1),
+                        nillable: g.nillable,
+                        default: g.default,
+                        fixed: g.fixed,
+                        is_ref: true,
+                        doc: g.doc,
+                        source: g.source,
+                    }));
+                }
+                Ok(Some(Particle::Group(Group {
+                    kind: GroupKind::Choice,
+                    min_occurs,
+                    max_occurs,
+                    particles: alternatives,
                 })))
             }
         }
@@ -959,6 +1162,32 @@ fn namespace_constraint(
                 })
                 .collect(),
         ),
+    }
+}
+
+/// The union of two wildcard namespace constraints (XSD 1.0 3.10.6, simplified: unions
+/// that are not expressible become `##any`).
+fn wildcard_union(a: NamespaceConstraint, b: NamespaceConstraint) -> NamespaceConstraint {
+    use NamespaceConstraint as N;
+    match (a, b) {
+        (N::Any, _) | (_, N::Any) => N::Any,
+        (N::List(mut x), N::List(y)) => {
+            for u in y {
+                if !x.contains(&u) {
+                    x.push(u);
+                }
+            }
+            N::List(x)
+        }
+        (N::Other(t), N::List(l)) | (N::List(l), N::Other(t)) => {
+            if l.contains(&None) || l.contains(&t) {
+                N::Any
+            } else {
+                N::Other(t)
+            }
+        }
+        (N::Other(a), N::Other(b)) if a == b => N::Other(a),
+        (N::Other(_), N::Other(_)) => N::Any,
     }
 }
 

@@ -54,13 +54,24 @@ pub struct TypeRenderer<'c> {
     out: BTreeMap<String, ModuleCode>,
     /// Named types that are (transitively) recursive through single-valued fields.
     recursive: BTreeSet<String>,
+    /// Named complex types whose values are large inline (see [`Self::find_large`]).
+    large: BTreeSet<String>,
     /// Namespace constants used: URI to constant name.
     ns_consts: BTreeMap<String, String>,
+    /// Named complex types derived from each named complex type, transitively.
+    derived: BTreeMap<String, Vec<String>>,
+    /// Base types with derived types: the enum (`Any<Base>`) over the base and its derived
+    /// types, chosen by `xsi:type`, that element fields of the base type use.
+    poly: BTreeMap<String, RustPath>,
     /// Warnings about features rendered with reduced fidelity.
     pub warnings: Vec<String>,
 }
 
 const NO_NS: &str = "";
+
+/// Estimated inline size (bytes) above which single-valued fields of a complex type are
+/// boxed.
+const LARGE_TYPE: usize = 2048;
 
 impl<'c> TypeRenderer<'c> {
     /// Plans module and type names.
@@ -91,12 +102,130 @@ impl<'c> TypeRenderer<'c> {
             scopes: BTreeMap::new(),
             out: BTreeMap::new(),
             recursive: BTreeSet::new(),
+            large: BTreeSet::new(),
             ns_consts: BTreeMap::new(),
+            derived: derived_types(contract),
+            poly: BTreeMap::new(),
             warnings: Vec::new(),
         };
         r.plan_names();
         r.find_recursive();
+        r.find_large();
         r
+    }
+
+    /// Marks named complex types whose values would take more than [`LARGE_TYPE`] bytes
+    /// inline, so single-valued fields of those types are boxed. Deeply nested optional
+    /// aggregates (UBL) otherwise give values of megabytes, which overflow the stack while
+    /// they are read. Sizes are estimates; fields of large types count as a pointer.
+    fn find_large(&mut self) {
+        let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
+        let keys: Vec<String> = self.contract.types.keys().cloned().collect();
+        for k in &keys {
+            let mut visiting = BTreeSet::new();
+            self.type_size(k, &mut sizes, &mut visiting);
+        }
+        for (k, size) in sizes {
+            if size > LARGE_TYPE
+                && is_complex(
+                    self.contract,
+                    &QName::parse_clark(&k).unwrap_or_else(|| QName::new(None, "")),
+                )
+            {
+                self.large.insert(k);
+            }
+        }
+    }
+
+    fn type_size(
+        &self,
+        key: &str,
+        sizes: &mut BTreeMap<String, usize>,
+        visiting: &mut BTreeSet<String>,
+    ) -> usize {
+        if let Some(s) = sizes.get(key) {
+            return *s;
+        }
+        let Some(def) = self.contract.types.get(key) else {
+            return 24;
+        };
+        if !visiting.insert(key.to_string()) {
+            return 8;
+        }
+        let size = self.kind_size(&def.kind, sizes, visiting);
+        visiting.remove(key);
+        sizes.insert(key.to_string(), size);
+        size
+    }
+
+    fn kind_size(
+        &self,
+        kind: &TypeKind,
+        sizes: &mut BTreeMap<String, usize>,
+        visiting: &mut BTreeSet<String>,
+    ) -> usize {
+        match kind {
+            TypeKind::Simple(_) => 24,
+            TypeKind::Complex(c) => {
+                let attrs = 32 * c.attributes.len();
+                let content = match &c.content {
+                    Content::Empty => 0,
+                    Content::Simple(_) => 24,
+                    Content::Elements(g) => self.group_size(g, sizes, visiting),
+                };
+                attrs + content + if c.mixed { 24 } else { 0 }
+            }
+        }
+    }
+
+    fn group_size(
+        &self,
+        g: &Group,
+        sizes: &mut BTreeMap<String, usize>,
+        visiting: &mut BTreeSet<String>,
+    ) -> usize {
+        let once = g.max_occurs == Some(1);
+        if !once {
+            return 24;
+        }
+        let sizes_of: Vec<usize> = g
+            .particles
+            .iter()
+            .map(|p| match p {
+                Particle::Element(e) if e.max_occurs != Some(1) => 24,
+                Particle::Element(e) => 8 + self.use_size(&e.type_, sizes, visiting),
+                Particle::Any(_) => 24,
+                Particle::Group(inner) => self.group_size(inner, sizes, visiting) + 8,
+            })
+            .collect();
+        match g.kind {
+            GroupKind::Choice => 8 + sizes_of.into_iter().max().unwrap_or(0),
+            _ => sizes_of.into_iter().sum(),
+        }
+    }
+
+    fn use_size(
+        &self,
+        t: &TypeUse,
+        sizes: &mut BTreeMap<String, usize>,
+        visiting: &mut BTreeSet<String>,
+    ) -> usize {
+        match t {
+            TypeUse::Builtin(_) => 24,
+            TypeUse::Named(q) => {
+                let key = q.to_string();
+                if self.recursive.contains(&key) {
+                    return 8;
+                }
+                let s = self.type_size(&key, sizes, visiting);
+                if s > LARGE_TYPE && is_complex(self.contract, q) {
+                    8
+                } else {
+                    s
+                }
+            }
+            TypeUse::Inline(def) => self.kind_size(&def.kind, sizes, visiting),
+        }
     }
 
     fn module_of(&self, ns: Option<&str>) -> String {
@@ -123,6 +252,21 @@ impl<'c> TypeRenderer<'c> {
             let name = self.scope(&module).claim(&camel(&q.local));
             self.named.insert(key, RustPath { module, name });
         }
+        // `Any<Base>` enums, for bases with at least one non-abstract member.
+        let bases: Vec<String> = self.derived.keys().cloned().collect();
+        for base in bases {
+            let Some(q) = QName::parse_clark(&base) else {
+                continue;
+            };
+            let members = std::iter::once(&base).chain(&self.derived[&base]);
+            if !members.clone().any(|k| !is_abstract(self.contract, k)) {
+                continue;
+            }
+            let module = self.module_of(q.ns.as_deref());
+            let wanted = format!("Any{}", self.named[&base].name.trim_end_matches('_'));
+            let name = self.scope(&module).claim(&wanted);
+            self.poly.insert(base, RustPath { module, name });
+        }
         // Which named types serve as the type of more than one root element?
         let mut uses: BTreeMap<String, usize> = BTreeMap::new();
         for e in self.contract.elements.values() {
@@ -136,7 +280,10 @@ impl<'c> TypeRenderer<'c> {
             let module = self.module_of(e.name.ns.as_deref());
             let path = match &e.type_ {
                 TypeUse::Named(q)
-                    if uses.get(&q.to_string()) == Some(&1) && is_complex(self.contract, q) =>
+                    if uses.get(&q.to_string()) == Some(&1)
+                        && is_complex(self.contract, q)
+                        && !e.nillable
+                        && !self.poly.contains_key(&q.to_string()) =>
                 {
                     self.named[&q.to_string()].clone()
                 }
@@ -202,6 +349,12 @@ impl<'c> TypeRenderer<'c> {
         for (key, def) in &types {
             let path = self.named[key].clone();
             let items = self.type_items(def, &path, None);
+            self.push(&path.module, items, true);
+        }
+        let bases: Vec<String> = self.poly.keys().cloned().collect();
+        for base in bases {
+            let path = self.poly[&base].clone();
+            let items = self.poly_items(&base, &path);
             self.push(&path.module, items, true);
         }
         let elements: Vec<(String, Element)> = self
@@ -284,6 +437,10 @@ impl<'c> TypeRenderer<'c> {
 
     /// The name an element is written with: `prefix:local` or `local`.
     fn prefixed(&self, q: &QName) -> String {
+        if q.ns.as_deref() == Some("http://www.w3.org/XML/1998/namespace") {
+            // Predeclared: always `xml:`, never declared.
+            return format!("xml:{}", q.local);
+        }
         match &q.ns {
             Some(ns) => match self.prefixes.get(ns) {
                 Some(p) => format!("{p}:{}", q.local),
@@ -313,7 +470,9 @@ impl<'c> TypeRenderer<'c> {
         let is_type_itself = matches!(&e.type_, TypeUse::Named(q) if self.named.get(&q.to_string()).is_some_and(|p| p.module == path.module && p.name == path.name));
         if !is_type_itself {
             match &e.type_ {
-                TypeUse::Inline(def) => {
+                // A simple type would be a type alias, which cannot carry `RootElement`:
+                // those get the wrapper below.
+                TypeUse::Inline(def) if matches!(def.kind, TypeKind::Complex(_)) && !e.nillable => {
                     let mut def = (**def).clone();
                     if def.doc.is_none() {
                         def.doc = e.doc.clone();
@@ -374,9 +533,122 @@ impl<'c> TypeRenderer<'c> {
         }
         let mut seen = BTreeSet::new();
         collect_namespaces(self.contract, t, &mut uris, &mut seen);
+        // Types that `xsi:type` may substitute write their elements too.
+        let mut more: Vec<String> = seen
+            .iter()
+            .flat_map(|k| self.derived.get(k).cloned().unwrap_or_default())
+            .collect();
+        while let Some(k) = more.pop() {
+            if let Some(q) = QName::parse_clark(&k) {
+                let before = seen.len();
+                collect_namespaces(self.contract, &TypeUse::Named(q), &mut uris, &mut seen);
+                if seen.len() > before {
+                    more.extend(
+                        seen.iter()
+                            .flat_map(|k| self.derived.get(k).cloned().unwrap_or_default())
+                            .filter(|d| !seen.contains(d)),
+                    );
+                }
+            }
+        }
         uris.into_iter()
             .filter_map(|u| self.prefixes.get(&u).map(|p| (p.clone(), u)))
             .collect()
+    }
+
+    /// The enum over a base type and its derived types, read and written by `xsi:type`.
+    fn poly_items(&mut self, base: &str, path: &RustPath) -> Vec<TokenStream> {
+        let name = format_ident!("{}", path.name);
+        let module = path.module.clone();
+        let Some(base_q) = QName::parse_clark(base) else {
+            return Vec::new();
+        };
+        let base_ns = self.ns_const(base_q.ns.as_deref().unwrap_or(""));
+        let base_local = base_q.local.clone();
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        let mut arms = Vec::new();
+        let mut writes = Vec::new();
+        let mut default = quote! { Err(r.abstract_type(&start, #base_ns, #base_local)) };
+        let members: Vec<String> = std::iter::once(base.to_string())
+            .chain(self.derived[base].iter().cloned())
+            .collect();
+        for key in members {
+            if is_abstract(self.contract, &key) {
+                continue;
+            }
+            let Some(q) = QName::parse_clark(&key) else {
+                continue;
+            };
+            let Some(tp) = self.named.get(&key).cloned() else {
+                continue;
+            };
+            let ty = self.path_tokens(&module, &tp);
+            let v = format_ident!("{}", scope.claim(&camel(&q.local)));
+            let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
+            let local = q.local.clone();
+            if key == base {
+                variants.push(quote! { #v(#ty) });
+                default = quote! { Ok(Self::#v(::tandvard_runtime::XmlRead::read(r, start)?)) };
+                arms.push(quote! {
+                    if r.ns_is(t.0, #ns) && t.1 == #local {
+                        return Ok(Self::#v(::tandvard_runtime::XmlRead::read(r, start)?));
+                    }
+                });
+                writes.push(
+                    quote! { Self::#v(v) => ::tandvard_runtime::XmlWrite::write(v, w, name) },
+                );
+            } else {
+                variants.push(quote! { #v(Box<#ty>) });
+                arms.push(quote! {
+                    if r.ns_is(t.0, #ns) && t.1 == #local {
+                        return Ok(Self::#v(Box::new(::tandvard_runtime::XmlRead::read(r, start)?)));
+                    }
+                });
+                let (prefix, uri) = match &q.ns {
+                    Some(u) => (self.prefixes.get(u).cloned().unwrap_or_default(), u.clone()),
+                    None => (String::new(), String::new()),
+                };
+                let written = if prefix.is_empty() {
+                    q.local.clone()
+                } else {
+                    format!("{prefix}:{}", q.local)
+                };
+                writes.push(quote! {
+                    Self::#v(v) => {
+                        w.xsi_type_next(#written, (#prefix, #uri));
+                        ::tandvard_runtime::XmlWrite::write(&**v, w, name);
+                    }
+                });
+            }
+        }
+        let doc = format!(
+            " `{}` or a type derived from it, chosen by `xsi:type` in the document.",
+            self.named[base].name
+        );
+        vec![quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants,)*
+            }
+            impl ::tandvard_runtime::XmlRead for #name {
+                fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, start: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
+                    let Some(t) = r.xsi_type(&start)? else {
+                        return #default;
+                    };
+                    #(#arms)*
+                    Err(r.bad_xsi_type(&start, #base_ns, #base_local))
+                }
+            }
+            impl ::tandvard_runtime::XmlWrite for #name {
+                fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
+                    match self {
+                        #(#writes,)*
+                    }
+                }
+            }
+        }]
     }
 
     // ---- type definitions ----------------------------------------------------------------
@@ -397,6 +669,10 @@ impl<'c> TypeRenderer<'c> {
     fn rust_type(&mut self, t: &TypeUse, module: &str, ctx: &str, field: &str) -> TokenStream {
         match t {
             TypeUse::Builtin(b) => builtin_type(*b),
+            TypeUse::Named(q) if self.poly.contains_key(&q.to_string()) => {
+                let p = self.poly[&q.to_string()].clone();
+                self.path_tokens(module, &p)
+            }
             TypeUse::Named(q) => match self.named.get(&q.to_string()).cloned() {
                 Some(p) => {
                     // A facet-free simple alias is used as its underlying Rust type.
@@ -450,7 +726,16 @@ impl<'c> TypeRenderer<'c> {
                     let n = n as usize;
                     checks.extend(quote! { ::tandvard_runtime::facets::max_length(value, #n)?; });
                 }
-                if checks.is_empty() {
+                // Patterns of a list apply to its whole (collapsed) text.
+                let (_, lexical) = self.facet_checks(
+                    Builtin::NmTokens,
+                    &Facets {
+                        patterns: s.facets.patterns.clone(),
+                        ..Facets::default()
+                    },
+                    &path.name,
+                );
+                if checks.is_empty() && lexical.is_empty() {
                     return vec![quote! {
                         #doc
                         pub type #name = #inner;
@@ -463,19 +748,43 @@ impl<'c> TypeRenderer<'c> {
                     &inner,
                     &TokenStream::new(),
                     &checks,
+                    &lexical,
                 )]
             }
-            SimpleVariety::Union(_) => {
-                self.warnings.push(format!(
-                    "{}: union types are kept as their text (String)",
-                    def.name
-                        .as_ref()
-                        .map_or_else(|| path.name.clone(), |q| q.to_string())
-                ));
-                vec![quote! {
-                    #doc
-                    pub type #name = String;
-                }]
+            SimpleVariety::Union(members) => {
+                // Kept as its text (so it round-trips exactly), valid when a member type
+                // accepts it: members are tried in order.
+                let mut tys = Vec::new();
+                let mut names = Vec::new();
+                for (i, m) in members.iter().enumerate() {
+                    tys.push(self.rust_type(m, &module, &path.name, &format!("member{}", i + 1)));
+                    names.push(match m {
+                        TypeUse::Builtin(b) => b.xs_name(),
+                        TypeUse::Named(q) => q.local.clone(),
+                        TypeUse::Inline(_) => "(anonymous)".to_string(),
+                    });
+                }
+                let mut checks = TokenStream::new();
+                if !tys.is_empty() {
+                    let expected = format!("not a value of any member type ({})", names.join(", "));
+                    let type_name = path.name.clone();
+                    checks.extend(quote! {
+                        if !(#(<#tys as ::tandvard_runtime::SimpleValue>::from_text(value).is_ok())||*) {
+                            return Err(::tandvard_runtime::ValueError::invalid(#type_name, value, #expected));
+                        }
+                    });
+                }
+                let (facets, _) = self.facet_checks(Builtin::String, &s.facets, &path.name);
+                checks.extend(facets);
+                vec![newtype(
+                    &name,
+                    doc,
+                    &quote! { String },
+                    &quote! { str },
+                    &TokenStream::new(),
+                    &checks,
+                    &TokenStream::new(),
+                )]
             }
             SimpleVariety::Atomic(b) if !s.enumeration.is_empty() => {
                 self.enum_items(&name, doc, *b, &s.enumeration)
@@ -514,7 +823,7 @@ impl<'c> TypeRenderer<'c> {
                     "Vec < u8 >" => quote! { [u8] },
                     _ => inner.clone(),
                 };
-                let checks = self.facet_checks(*b, &s.facets, &path.name);
+                let (checks, lexical) = self.facet_checks(*b, &s.facets, &path.name);
                 let base_check = match (&base_path, base_has_checks) {
                     (Some(p), true) => {
                         let bp = self.path_tokens(&module, p);
@@ -522,7 +831,15 @@ impl<'c> TypeRenderer<'c> {
                     }
                     _ => TokenStream::new(),
                 };
-                vec![newtype(&name, doc, &inner, &borrowed, &base_check, &checks)]
+                vec![newtype(
+                    &name,
+                    doc,
+                    &inner,
+                    &borrowed,
+                    &base_check,
+                    &checks,
+                    &lexical,
+                )]
             }
         }
     }
@@ -594,9 +911,39 @@ impl<'c> TypeRenderer<'c> {
         }]
     }
 
-    fn facet_checks(&mut self, b: Builtin, f: &Facets, type_name: &str) -> TokenStream {
+    /// Checks of a value against facets, and (for types that are not text) checks of its
+    /// lexical form: `pattern` applies to the text as written, e.g. `\d\d77` on a gYear.
+    fn facet_checks(
+        &mut self,
+        b: Builtin,
+        f: &Facets,
+        type_name: &str,
+    ) -> (TokenStream, TokenStream) {
         let mut out = TokenStream::new();
+        let mut lexical = TokenStream::new();
         let is_text = builtin_is_text(b);
+        if !is_text && !f.patterns.is_empty() {
+            let mut translated = Vec::new();
+            for p in &f.patterns {
+                match ::tandvard_runtime::xsd_pattern_to_regex(p) {
+                    Ok(re) => translated.push(re),
+                    Err(e) => self.warnings.push(format!(
+                        "{type_name}: pattern {p:?} cannot be translated ({e}); it is not checked"
+                    )),
+                }
+            }
+            if !translated.is_empty() {
+                let re = translated.join("|");
+                let shown = f.patterns.join(" | ");
+                lexical.extend(quote! {
+                    static PATTERN: ::std::sync::LazyLock<::tandvard_runtime::regex::Regex> =
+                        ::std::sync::LazyLock::new(|| {
+                            ::tandvard_runtime::regex::Regex::new(#re).expect("pattern translated and checked at generation time")
+                        });
+                    ::tandvard_runtime::facets::pattern(value, &PATTERN, #shown)?;
+                });
+            }
+        }
         if is_text {
             if let Some(n) = f.length {
                 let n = n as usize;
@@ -652,7 +999,22 @@ impl<'c> TypeRenderer<'c> {
             match literal_for(b, v) {
                 Some(lit) => {
                     let f = format_ident!("{}", func);
-                    quote! { ::tandvard_runtime::facets::#f(value, &#lit)?; }
+                    let by_ref = matches!(
+                        b,
+                        Builtin::Date
+                            | Builtin::Time
+                            | Builtin::DateTime
+                            | Builtin::GYear
+                            | Builtin::GYearMonth
+                            | Builtin::GMonth
+                            | Builtin::GMonthDay
+                            | Builtin::GDay
+                    );
+                    if by_ref {
+                        quote! { ::tandvard_runtime::facets::#f(value, #lit)?; }
+                    } else {
+                        quote! { ::tandvard_runtime::facets::#f(value, &#lit)?; }
+                    }
                 }
                 None => {
                     this.warnings.push(format!(
@@ -680,7 +1042,7 @@ impl<'c> TypeRenderer<'c> {
                 ::tandvard_runtime::facets::total_digits(&::tandvard_runtime::Decimal::from(*value), #n)?;
             });
         }
-        out
+        (out, lexical)
     }
 
     // ---- complex types -------------------------------------------------------------------
@@ -698,28 +1060,35 @@ impl<'c> TypeRenderer<'c> {
         let mut items = Vec::new();
 
         // Attributes.
+        let mut known = Vec::new();
         for a in &c.attributes {
             let fname = fields.scope.claim(&snake(&a.name.local));
             let ty = self.rust_type(&a.type_, &module, &path.name, &a.name.local);
             let ns = a.name.ns.clone();
             let local = Literal::byte_string(a.name.local.as_bytes());
+            let local_str = a.name.local.clone();
             let ns_tok = match &ns {
                 Some(u) => {
                     let c = self.ns_const(u);
+                    known.push(quote! { (#c, #local_str) });
                     quote! { Some(#c) }
                 }
-                None => quote! { None },
+                None => {
+                    known.push(quote! { ("", #local_str) });
+                    quote! { None }
+                }
             };
             let written = self.prefixed(&a.name);
             let ident = format_ident!("{}", fname);
+            let lident = local_of(&fname);
             let fdoc = self.doc(a.doc.as_deref());
             let fixed_check = match &a.fixed {
                 Some(f) => {
                     let n = a.name.local.clone();
                     if a.required {
-                        quote! { r.check_fixed(&#ident, #f, #n)?; }
+                        quote! { r.check_fixed(&#lident, #f, #n)?; }
                     } else {
-                        quote! { if let Some(v) = &#ident { r.check_fixed(v, #f, #n)?; } }
+                        quote! { if let Some(v) = &#lident { r.check_fixed(v, #f, #n)?; } }
                     }
                 }
                 None => TokenStream::new(),
@@ -727,7 +1096,7 @@ impl<'c> TypeRenderer<'c> {
             if a.required {
                 fields.decls.push(quote! { #fdoc pub #ident: #ty });
                 fields.reads.push(quote! {
-                    let #ident = r.attr_req::<#ty>(&start, #ns_tok, #local)?;
+                    let #lident = r.attr_req::<#ty>(&start, #ns_tok, #local)?;
                     #fixed_check
                 });
                 fields
@@ -736,93 +1105,156 @@ impl<'c> TypeRenderer<'c> {
             } else {
                 fields.decls.push(quote! { #fdoc pub #ident: Option<#ty> });
                 fields.reads.push(quote! {
-                    let #ident = r.attr::<#ty>(&start, #ns_tok, #local)?;
+                    let #lident = r.attr::<#ty>(&start, #ns_tok, #local)?;
                     #fixed_check
                 });
                 fields
                     .attr_writes
                     .push(quote! { w.attr_opt(#written, &self.#ident); });
             }
-            fields.names.push(ident);
+            fields.push_name(ident, lident);
         }
-        if c.any_attribute.is_some() {
-            self.warnings.push(format!(
-                "{}: xs:anyAttribute values are not kept",
-                def.name
-                    .as_ref()
-                    .map_or_else(|| path.name.clone(), |q| q.to_string())
-            ));
+        // Undeclared attributes are rejected; those an `xs:anyAttribute` admits are kept.
+        match &c.any_attribute {
+            Some(wc) => {
+                let fname = fields.scope.claim("any_attributes");
+                let ident = format_ident!("{}", fname);
+                let lident = local_of(&fname);
+                let ns_expr = self.any_ns(wc);
+                fields.decls.push(quote! {
+                    /// Attributes admitted by `xs:anyAttribute`, kept verbatim.
+                    pub #ident: Vec<::tandvard_runtime::AnyAttribute>
+                });
+                fields.reads.push(quote! {
+                    let #lident = r.other_attrs(&start, &[#(#known),*], Some(#ns_expr))?;
+                });
+                fields
+                    .attr_writes
+                    .push(quote! { w.any_attrs(&self.#ident); });
+                fields.push_name(ident, lident);
+            }
+            None => {
+                fields.attr_check = quote! { r.other_attrs(&start, &[#(#known),*], None)?; };
+            }
         }
 
         let mut is_empty = false;
+        let mut mixed = false;
         match &c.content {
-            Content::Empty => is_empty = true,
-            Content::Simple(t) => {
-                let ty = self.rust_type(t, &module, &path.name, "value");
+            Content::Empty if c.mixed => {
+                // Text only (mixed content without child elements).
+                let fname = fields.scope.claim("text");
+                let ident = format_ident!("{}", fname);
+                let lident = local_of(&fname);
                 fields.decls.push(quote! {
-                    /// The element's text content.
-                    pub value: #ty
+                    /// The element's text (mixed content).
+                    pub #ident: Vec<String>
                 });
                 fields
                     .reads
-                    .push(quote! { let value = r.value::<#ty>(start)?; });
-                fields.content_writes.push(quote! { w.text(&self.value); });
-                fields.names.push(format_ident!("value"));
+                    .push(quote! { let #lident = vec![r.text(start)?.into_owned()]; });
+                fields
+                    .content_writes
+                    .push(quote! { w.mixed_text(&self.#ident); });
+                fields.push_name(ident, lident);
+                fields.simple = true;
+            }
+            Content::Empty => is_empty = true,
+            Content::Simple(t) => {
+                let ty = self.rust_type(t, &module, &path.name, "value");
+                let fname = fields.scope.claim("value");
+                let ident = format_ident!("{}", fname);
+                let lident = local_of(&fname);
+                fields.decls.push(quote! {
+                    /// The element's text content.
+                    pub #ident: #ty
+                });
+                fields
+                    .reads
+                    .push(quote! { let #lident = r.value::<#ty>(start)?; });
+                fields.content_writes.push(quote! { w.text(&self.#ident); });
+                fields.push_name(ident, lident);
                 fields.simple = true;
             }
             Content::Elements(g) => {
-                if c.mixed {
-                    self.warnings.push(format!(
-                        "{}: mixed content: text between child elements is not kept",
-                        def.name
-                            .as_ref()
-                            .map_or_else(|| path.name.clone(), |q| q.to_string())
-                    ));
-                }
+                mixed = c.mixed;
                 self.group_fields(g, &module, &path.name, &mut fields, &mut items, true);
+                if mixed {
+                    let fname = fields.scope.claim("text");
+                    let ident = format_ident!("{}", fname);
+                    let lident = local_of(&fname);
+                    fields.decls.push(quote! {
+                        /// Text around the child elements (mixed content): `text[k]` is the
+                        /// text before the `k`-th child element, the last one after the last.
+                        pub #ident: Vec<String>
+                    });
+                    fields.mixed_text = Some((ident.clone(), lident.clone()));
+                    fields.push_name(ident, lident);
+                }
             }
         }
 
         let decls = &fields.decls;
-        let reads = &fields.reads;
-        let names = &fields.names;
+        let inits = fields.inits();
         let attr_writes = &fields.attr_writes;
         let content_writes = &fields.content_writes;
+        let attr_count = fields.attr_count();
+        let attr_reads: Vec<&TokenStream> = fields.reads[..attr_count].iter().collect();
+        let other_reads: Vec<&TokenStream> = fields.reads[attr_count..].iter().collect();
+        let attr_check = &fields.attr_check;
+        // An `xsi:type` on an element of a named type must name that type (derived types
+        // are read through the `Any...` enum of the base).
+        let type_check = match &def.name {
+            Some(q) => {
+                let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
+                let local = &q.local;
+                quote! { r.check_xsi_type(&start, #ns, #local)?; }
+            }
+            None => TokenStream::new(),
+        };
         let read_body = if fields.simple {
             quote! {
-                #(#reads)*
-                Ok(Self { #(#names),* })
+                #type_check
+                #(#attr_reads)*
+                #attr_check
+                #(#other_reads)*
+                Ok(Self { #(#inits),* })
             }
         } else if is_empty {
             quote! {
-                #(#reads)*
+                #type_check
+                #(#attr_reads)*
+                #attr_check
                 r.expect_empty(start)?;
-                Ok(Self { #(#names),* })
+                Ok(Self { #(#inits),* })
             }
         } else {
+            let (first, take) = match &fields.mixed_text {
+                Some((_, lident)) => (
+                    quote! { let mut next = r.first_child_mixed(&start)?; },
+                    quote! { let #lident = r.take_mixed(); },
+                ),
+                None => (
+                    quote! { let mut next = r.first_child(&start)?; },
+                    TokenStream::new(),
+                ),
+            };
             quote! {
-                #(#reads)*
+                #type_check
+                #(#attr_reads)*
+                #attr_check
+                #first
+                #(#other_reads)*
                 r.end(next)?;
-                Ok(Self { #(#names),* })
+                #take
+                Ok(Self { #(#inits),* })
             }
         };
-        let (read_start, read_body) = if fields.simple || is_empty {
-            (TokenStream::new(), read_body)
-        } else {
-            (quote! {}, {
-                let attr_reads: Vec<&TokenStream> =
-                    fields.reads[..fields.attr_count()].iter().collect();
-                let elem_reads: Vec<&TokenStream> =
-                    fields.reads[fields.attr_count()..].iter().collect();
-                quote! {
-                    #(#attr_reads)*
-                    let mut next = r.first_child(&start)?;
-                    #(#elem_reads)*
-                    r.end(next)?;
-                    Ok(Self { #(#names),* })
-                }
-            })
+        let mixed_start = match &fields.mixed_text {
+            Some((ident, _)) => quote! { w.mixed_text(&self.#ident); },
+            None => TokenStream::new(),
         };
+        let _ = mixed;
         let write_body = if is_empty {
             quote! {
                 w.start(name);
@@ -834,16 +1266,11 @@ impl<'c> TypeRenderer<'c> {
                 w.start(name);
                 #(#attr_writes)*
                 w.close_start();
+                #mixed_start
                 #(#content_writes)*
                 w.end(name);
             }
         };
-        let start_ident = if names.is_empty() && is_empty {
-            quote! { start }
-        } else {
-            quote! { start }
-        };
-        let _ = read_start;
         items.insert(
             0,
             quote! {
@@ -853,7 +1280,7 @@ impl<'c> TypeRenderer<'c> {
                     #(#decls,)*
                 }
                 impl ::tandvard_runtime::XmlRead for #name {
-                    fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, #start_ident: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
+                    fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, start: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
                         #read_body
                     }
                 }
@@ -909,13 +1336,17 @@ impl<'c> TypeRenderer<'c> {
                     "group"
                 });
                 let ident = format_ident!("{}", field);
+                let lident = local_of(&field);
                 let expected = first_names(&Particle::Group(g.clone()));
                 let expected_lits: Vec<String> = expected.iter().map(|q| q.to_string()).collect();
-                let (decl_ty, read) = match (g.min_occurs, g.max_occurs) {
+                // A group that can match nothing (e.g. a choice with an optional alternative)
+                // is optional whatever its minOccurs.
+                let min_occurs = if group_emptiable(g) { 0 } else { g.min_occurs };
+                let (decl_ty, read) = match (min_occurs, g.max_occurs) {
                     (1, Some(1)) => (
                         quote! { #ty },
                         quote! {
-                            let #ident = match #ty::read_group(r, &mut next)? {
+                            let #lident = match #ty::read_group(r, &mut next)? {
                                 Some(v) => v,
                                 None => return Err(r.unexpected(next, &[#(#expected_lits),*])),
                             };
@@ -923,7 +1354,7 @@ impl<'c> TypeRenderer<'c> {
                     ),
                     (0, Some(1)) => (
                         quote! { Option<#ty> },
-                        quote! { let #ident = #ty::read_group(r, &mut next)?; },
+                        quote! { let #lident = #ty::read_group(r, &mut next)?; },
                     ),
                     (min, max) => {
                         let min = min as usize;
@@ -937,16 +1368,20 @@ impl<'c> TypeRenderer<'c> {
                         (
                             quote! { Vec<#ty> },
                             quote! {
-                                let mut #ident = Vec::new();
-                                while let Some(v) = #ty::read_group(r, &mut next)? {
-                                    #ident.push(v);
+                                let mut #lident = Vec::new();
+                                loop {
+                                    let at = next.as_ref().map(|s| s.pos);
+                                    match #ty::read_group(r, &mut next)? {
+                                        Some(v) if next.as_ref().map(|s| s.pos) != at => #lident.push(v),
+                                        _ => break,
+                                    }
                                 }
-                                r.check_count(#ident.len(), #min, #max_tok, &[#(#expected_lits),*])?;
+                                r.check_count(#lident.len(), #min, #max_tok, &[#(#expected_lits),*])?;
                             },
                         )
                     }
                 };
-                let write = match (g.min_occurs, g.max_occurs) {
+                let write = match (min_occurs, g.max_occurs) {
                     (1, Some(1)) => quote! { self.#ident.write_group(w); },
                     (0, Some(1)) => quote! { if let Some(v) = &self.#ident { v.write_group(w); } },
                     _ => quote! { for v in &self.#ident { v.write_group(w); } },
@@ -954,7 +1389,7 @@ impl<'c> TypeRenderer<'c> {
                 fields.decls.push(quote! { pub #ident: #decl_ty });
                 fields.reads.push(read);
                 fields.content_writes.push(write);
-                fields.names.push(ident);
+                fields.push_name(ident, lident);
             }
         }
     }
@@ -1068,11 +1503,11 @@ impl<'c> TypeRenderer<'c> {
                             writes.push(quote! { Self::#vname(items) => { for v in items { v.write_group(w); } } });
                         } else {
                             variants.push(quote! { #vname(#ity) });
+                            // The inner group starts with exactly these names, so once one
+                            // matched it reads (or fails); `s` is not used after the call.
                             reads.push(quote! {
                                 if #(#checks)||* {
-                                    if let Some(v) = #ity::read_group(r, next)? {
-                                        return Ok(Some(Self::#vname(v)));
-                                    }
+                                    return Ok(#ity::read_group(r, next)?.map(Self::#vname));
                                 }
                             });
                             writes.push(quote! { Self::#vname(v) => v.write_group(w) });
@@ -1091,6 +1526,12 @@ impl<'c> TypeRenderer<'c> {
                     }
                 }
             }
+            // An empty choice (every alternative abstract) is matched by value.
+            let scrutinee = if variants.is_empty() {
+                quote! { *self }
+            } else {
+                quote! { self }
+            };
             items.insert(0, quote! {
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #name {
@@ -1105,7 +1546,7 @@ impl<'c> TypeRenderer<'c> {
                     }
                     /// Writes the alternative.
                     pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
-                        match self {
+                        match #scrutinee {
                             #(#writes,)*
                         }
                     }
@@ -1121,7 +1562,7 @@ impl<'c> TypeRenderer<'c> {
             self.group_fields(&once, &module, &path.name, &mut fields, &mut items, false);
             let decls = &fields.decls;
             let reads = &fields.reads;
-            let names = &fields.names;
+            let names = fields.inits();
             let writes = &fields.content_writes;
             let firsts: Vec<TokenStream> = first_names(&Particle::Group(g.clone()))
                 .iter()
@@ -1196,7 +1637,10 @@ impl<'c> TypeRenderer<'c> {
 
     fn needs_box(&self, t: &TypeUse) -> bool {
         match t {
-            TypeUse::Named(q) => self.recursive.contains(&q.to_string()),
+            TypeUse::Named(q) => {
+                let key = q.to_string();
+                self.recursive.contains(&key) || self.large.contains(&key)
+            }
             _ => false,
         }
     }
@@ -1213,40 +1657,56 @@ impl<'c> TypeRenderer<'c> {
             Particle::Element(e) => {
                 let fname = fields.scope.claim(&snake(&e.name.local));
                 let ident = format_ident!("{}", fname);
+                let lident = local_of(&fname);
                 let ty = self.element_value_type(e, module, ctx);
                 let ns = self.ns_const(e.name.ns.as_deref().unwrap_or(""));
                 let local = Literal::byte_string(e.name.local.as_bytes());
                 let written = self.prefixed(&e.name);
                 let fdoc = self.doc(e.doc.as_deref());
                 let boxed = self.needs_box(&e.type_);
+                let leaf = is_simple_use(self.contract, &e.type_) && !e.nillable;
+                let open = format!("<{written}>");
+                let close = format!("</{written}>");
                 let (decl, read, write) = match (e.min_occurs, e.max_occurs) {
                     (1, Some(1)) if boxed => (
                         quote! { #fdoc pub #ident: Box<#ty> },
-                        quote! { let #ident = Box::new(r.req(&mut next, #ns, #local)?); },
+                        quote! { let #lident = Box::new(r.req(&mut next, #ns, #local)?); },
                         quote! { w.elem(#written, &*self.#ident); },
                     ),
                     (1, Some(1)) => (
                         quote! { #fdoc pub #ident: #ty },
-                        quote! { let #ident = r.req(&mut next, #ns, #local)?; },
-                        quote! { w.elem(#written, &self.#ident); },
+                        quote! { let #lident = r.req(&mut next, #ns, #local)?; },
+                        if leaf {
+                            quote! { w.leaf(#open, #close, &self.#ident); }
+                        } else {
+                            quote! { w.elem(#written, &self.#ident); }
+                        },
                     ),
                     (0, Some(1)) if boxed => (
                         quote! { #fdoc pub #ident: Option<Box<#ty>> },
-                        quote! { let #ident = r.opt(&mut next, #ns, #local)?.map(Box::new); },
+                        quote! { let #lident = r.opt(&mut next, #ns, #local)?.map(Box::new); },
                         quote! { if let Some(v) = &self.#ident { w.elem(#written, &**v); } },
                     ),
                     (0, Some(1)) => (
                         quote! { #fdoc pub #ident: Option<#ty> },
-                        quote! { let #ident = r.opt(&mut next, #ns, #local)?; },
-                        quote! { w.elem_opt(#written, &self.#ident); },
+                        quote! { let #lident = r.opt(&mut next, #ns, #local)?; },
+                        if leaf {
+                            quote! { w.leaf_opt(#open, #close, &self.#ident); }
+                        } else {
+                            quote! { w.elem_opt(#written, &self.#ident); }
+                        },
                     ),
                     (min, max) => {
                         let min = min as usize;
                         let max_tok = opt_usize(max);
                         (
                             quote! { #fdoc pub #ident: Vec<#ty> },
-                            quote! { let #ident = r.rep(&mut next, #ns, #local, #min, #max_tok)?; },
-                            quote! { w.elems(#written, &self.#ident); },
+                            quote! { let #lident = r.rep(&mut next, #ns, #local, #min, #max_tok)?; },
+                            if leaf {
+                                quote! { w.leaves(#open, #close, &self.#ident); }
+                            } else {
+                                quote! { w.elems(#written, &self.#ident); }
+                            },
                         )
                     }
                 };
@@ -1254,9 +1714,9 @@ impl<'c> TypeRenderer<'c> {
                     (Some(f), Some(1)) if is_simple_use(self.contract, &e.type_) && !e.nillable => {
                         let local_s = e.name.local.clone();
                         if e.min_occurs == 0 {
-                            quote! { if let Some(v) = &#ident { r.check_fixed(v, #f, #local_s)?; } }
+                            quote! { if let Some(v) = &#lident { r.check_fixed(v, #f, #local_s)?; } }
                         } else {
-                            quote! { r.check_fixed(&#ident, #f, #local_s)?; }
+                            quote! { r.check_fixed(&#lident, #f, #local_s)?; }
                         }
                     }
                     _ => TokenStream::new(),
@@ -1264,7 +1724,7 @@ impl<'c> TypeRenderer<'c> {
                 fields.decls.push(decl);
                 fields.reads.push(quote! { #read #fixed_check });
                 fields.content_writes.push(write);
-                fields.names.push(ident);
+                fields.push_name(ident, lident);
             }
             Particle::Group(g) => {
                 self.group_fields(g, module, ctx, fields, items, false);
@@ -1272,6 +1732,7 @@ impl<'c> TypeRenderer<'c> {
             Particle::Any(wc) => {
                 let fname = fields.scope.claim("any");
                 let ident = format_ident!("{}", fname);
+                let lident = local_of(&fname);
                 let ns_expr = self.any_ns(wc);
                 let min = wc.min_occurs as usize;
                 let max_tok = opt_usize(wc.max_occurs);
@@ -1281,10 +1742,10 @@ impl<'c> TypeRenderer<'c> {
                     pub #ident: Vec<::tandvard_runtime::AnyElement>
                 });
                 fields.reads.push(quote! {
-                    let #ident = r.any(&mut next, #ns_expr, #min, #max_tok)?;
+                    let #lident = r.any(&mut next, #ns_expr, #min, #max_tok)?;
                 });
                 fields.content_writes.push(quote! { w.any(&self.#ident); });
-                fields.names.push(ident);
+                fields.push_name(ident, lident);
             }
         }
     }
@@ -1298,18 +1759,19 @@ impl<'c> TypeRenderer<'c> {
             let Particle::Element(e) = p else { continue };
             let fname = fields.scope.claim(&snake(&e.name.local));
             let ident = format_ident!("{}", fname);
+            let lident = local_of(&fname);
             let ty = self.element_value_type(e, module, ctx);
             let ns = self.ns_const(e.name.ns.as_deref().unwrap_or(""));
             let local = Literal::byte_string(e.name.local.as_bytes());
             let local_str = e.name.local.clone();
             let written = self.prefixed(&e.name);
-            slots.push(quote! { let mut #ident: Option<#ty> = None; });
+            slots.push(quote! { let mut #lident: Option<#ty> = None; });
             arms.push(quote! {
                 if r.is(s, #ns, #local) {
-                    if #ident.is_some() {
+                    if #lident.is_some() {
                         return Err(r.unexpected(next, &[]));
                     }
-                    #ident = Some(r.req(&mut next, #ns, #local)?);
+                    #lident = Some(r.req(&mut next, #ns, #local)?);
                     continue;
                 }
             });
@@ -1321,7 +1783,7 @@ impl<'c> TypeRenderer<'c> {
             } else {
                 fields.decls.push(quote! { pub #ident: #ty });
                 finals.push(quote! {
-                    let #ident = match #ident {
+                    let #lident = match #lident {
                         Some(v) => v,
                         None => return Err(r.missing_element(#local_str)),
                     };
@@ -1330,7 +1792,7 @@ impl<'c> TypeRenderer<'c> {
                     .content_writes
                     .push(quote! { w.elem(#written, &self.#ident); });
             }
-            fields.names.push(ident);
+            fields.push_name(ident, lident);
         }
         fields.reads.push(quote! {
             #(#slots)*
@@ -1343,7 +1805,8 @@ impl<'c> TypeRenderer<'c> {
     }
 }
 
-/// A facet-checked newtype around `inner`.
+/// A facet-checked newtype around `inner`. `lexical` checks (patterns of types that are not
+/// text) see `value: &str`: the text as read, or the value's written form in `validate`.
 fn newtype(
     name: &Ident,
     doc: TokenStream,
@@ -1351,7 +1814,70 @@ fn newtype(
     borrowed: &TokenStream,
     base_check: &TokenStream,
     checks: &TokenStream,
+    lexical: &TokenStream,
 ) -> TokenStream {
+    if !lexical.is_empty() {
+        let unused = if base_check.is_empty() && checks.is_empty() {
+            quote! { let _ = value; }
+        } else {
+            TokenStream::new()
+        };
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name(#inner);
+            impl #name {
+                /// Checks the facets and wraps the value.
+                pub fn new(value: #inner) -> Result<Self, ::tandvard_runtime::ValueError> {
+                    Self::validate(&value)?;
+                    Ok(Self(value))
+                }
+                /// Checks the value against this type's facets (and its base type's); the
+                /// pattern is checked against the value's written form.
+                pub fn validate(value: &#borrowed) -> Result<(), ::tandvard_runtime::ValueError> {
+                    Self::check_value(value)?;
+                    let mut text = String::new();
+                    ::tandvard_runtime::SimpleValue::write_text(value, &mut text);
+                    Self::check_text(&text)
+                }
+                fn check_value(value: &#borrowed) -> Result<(), ::tandvard_runtime::ValueError> {
+                    #unused
+                    #base_check
+                    #checks
+                    Ok(())
+                }
+                fn check_text(value: &str) -> Result<(), ::tandvard_runtime::ValueError> {
+                    #lexical
+                    Ok(())
+                }
+                /// The value.
+                pub fn get(&self) -> &#borrowed {
+                    &self.0
+                }
+                /// The value, consuming the wrapper.
+                pub fn into_inner(self) -> #inner {
+                    self.0
+                }
+            }
+            impl ::tandvard_runtime::SimpleValue for #name {
+                fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
+                    Self::check_text(&::tandvard_runtime::whitespace::collapse(s))?;
+                    let value = <#inner as ::tandvard_runtime::SimpleValue>::from_text(s)?;
+                    Self::check_value(&value)?;
+                    Ok(Self(value))
+                }
+                fn write_text(&self, out: &mut String) {
+                    ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
+                }
+            }
+            impl TryFrom<#inner> for #name {
+                type Error = ::tandvard_runtime::ValueError;
+                fn try_from(value: #inner) -> Result<Self, Self::Error> {
+                    Self::new(value)
+                }
+            }
+        };
+    }
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -1378,6 +1904,7 @@ fn newtype(
             }
         }
         impl ::tandvard_runtime::SimpleValue for #name {
+            const NEEDS_ESCAPE: bool = <#inner as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
             fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
                 Self::new(<#inner as ::tandvard_runtime::SimpleValue>::from_text(s)?)
             }
@@ -1400,15 +1927,53 @@ struct FieldSet {
     scope: Scope,
     decls: Vec<TokenStream>,
     reads: Vec<TokenStream>,
-    names: Vec<Ident>,
+    /// Field names, and the local variables their values are read into.
+    names: Vec<(Ident, Ident)>,
     attr_writes: Vec<TokenStream>,
     content_writes: Vec<TokenStream>,
     simple: bool,
+    /// The check for undeclared attributes (after the declared ones are read).
+    attr_check: TokenStream,
+    /// The field (and local) holding mixed-content text.
+    mixed_text: Option<(Ident, Ident)>,
 }
 
 impl FieldSet {
     fn attr_count(&self) -> usize {
         self.attr_writes.len()
+    }
+
+    fn push_name(&mut self, field: Ident, local: Ident) {
+        self.names.push((field, local));
+    }
+
+    /// Struct initializers: `field` or `field: local`.
+    fn inits(&self) -> Vec<TokenStream> {
+        self.names
+            .iter()
+            .map(|(f, l)| {
+                if f == l {
+                    quote! { #f }
+                } else {
+                    quote! { #f: #l }
+                }
+            })
+            .collect()
+    }
+}
+
+/// Names the generated readers use for their own locals; a field with one of these names is
+/// read into `name_` instead.
+const RESERVED_LOCALS: &[&str] = &[
+    "r", "start", "next", "next_in", "s", "v", "w", "name", "items",
+];
+
+/// The local variable a field's value is read into.
+fn local_of(field: &str) -> Ident {
+    if RESERVED_LOCALS.contains(&field) {
+        format_ident!("{}_", field)
+    } else {
+        format_ident!("{}", field)
     }
 }
 
@@ -1521,6 +2086,39 @@ fn literal_for(b: Builtin, v: &str) -> Option<TokenStream> {
             let m = Literal::i128_unsuffixed(d.mantissa());
             let s = d.scale();
             Some(quote! { ::tandvard_runtime::Decimal::from_i128_with_scale(#m, #s) })
+        }
+        Builtin::Date
+        | Builtin::Time
+        | Builtin::DateTime
+        | Builtin::GYear
+        | Builtin::GYearMonth
+        | Builtin::GMonth
+        | Builtin::GMonthDay
+        | Builtin::GDay => {
+            use tandvard_runtime::SimpleValue as _;
+            let ok = match b {
+                Builtin::Date => tandvard_runtime::Date::from_text(v).is_ok(),
+                Builtin::Time => tandvard_runtime::Time::from_text(v).is_ok(),
+                Builtin::DateTime => tandvard_runtime::DateTime::from_text(v).is_ok(),
+                Builtin::GYear => tandvard_runtime::GYear::from_text(v).is_ok(),
+                Builtin::GYearMonth => tandvard_runtime::GYearMonth::from_text(v).is_ok(),
+                Builtin::GMonth => tandvard_runtime::GMonth::from_text(v).is_ok(),
+                Builtin::GMonthDay => tandvard_runtime::GMonthDay::from_text(v).is_ok(),
+                _ => tandvard_runtime::GDay::from_text(v).is_ok(),
+            };
+            if !ok {
+                return None;
+            }
+            let ty = builtin_type(b);
+            // A reference already (the caller borrows other literals).
+            Some(quote! {
+                {
+                    static BOUND: ::std::sync::LazyLock<#ty> = ::std::sync::LazyLock::new(|| {
+                        <#ty as ::tandvard_runtime::SimpleValue>::from_text(#v).expect("checked at generation time")
+                    });
+                    ::std::sync::LazyLock::force(&BOUND)
+                }
+            })
         }
         Builtin::Float | Builtin::Double => {
             let f: f64 = v.parse().ok()?;
@@ -1692,6 +2290,56 @@ fn first_names(p: &Particle) -> Vec<QName> {
                 out
             }
         },
+    }
+}
+
+/// Named complex types derived (by extension or restriction) from each named complex type,
+/// transitively, in name order.
+fn derived_types(c: &Contract) -> BTreeMap<String, Vec<String>> {
+    let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (key, def) in &c.types {
+        if let TypeKind::Complex(ct) = &def.kind {
+            if let Some(d) = &ct.base {
+                if is_complex(c, &d.base) {
+                    children
+                        .entry(d.base.to_string())
+                        .or_default()
+                        .push(key.clone());
+                }
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for base in children.keys() {
+        let mut all: BTreeSet<String> = BTreeSet::new();
+        let mut stack: Vec<&String> = children[base].iter().collect();
+        while let Some(k) = stack.pop() {
+            if k != base && all.insert(k.clone()) {
+                stack.extend(children.get(k).into_iter().flatten());
+            }
+        }
+        out.insert(base.clone(), all.into_iter().collect());
+    }
+    out
+}
+
+fn is_abstract(c: &Contract, key: &str) -> bool {
+    matches!(c.types.get(key).map(|d| &d.kind), Some(TypeKind::Complex(ct)) if ct.is_abstract)
+}
+
+/// Whether a group can match no element at all.
+fn group_emptiable(g: &Group) -> bool {
+    if g.min_occurs == 0 {
+        return true;
+    }
+    let particle = |p: &Particle| match p {
+        Particle::Element(e) => e.min_occurs == 0,
+        Particle::Any(w) => w.min_occurs == 0,
+        Particle::Group(inner) => group_emptiable(inner),
+    };
+    match g.kind {
+        GroupKind::Choice => g.particles.is_empty() || g.particles.iter().any(particle),
+        GroupKind::Sequence | GroupKind::All => g.particles.iter().all(particle),
     }
 }
 

@@ -50,6 +50,13 @@ pub struct Decl {
     /// Local element and attribute declarations inside this one, by (is_attribute, name);
     /// the first occurrence wins.
     pub locals: BTreeMap<(bool, String), Decl>,
+    /// For a global element: the heads of the substitution groups it belongs to
+    /// (`substitutionGroup`), resolved to (namespace, local name).
+    pub substitution_groups: Vec<(Option<String>, String)>,
+    /// For a local element or attribute declaration (not a reference): whether its name is
+    /// qualified, from its `form` or the `elementFormDefault` / `attributeFormDefault` of
+    /// the document it is declared in.
+    pub qualified: Option<bool>,
 }
 
 impl Decl {
@@ -82,6 +89,8 @@ impl SourceIndex {
         let xml = parse_xml(&doc.text, &doc.file, doc.line_offset)?;
         let root = xml.root_element();
         let tns = root.attribute("targetNamespace").map(str::to_string);
+        let element_default = root.attribute("elementFormDefault") == Some("qualified");
+        let attribute_default = root.attribute("attributeFormDefault") == Some("qualified");
         let line_of = |node: &roxmltree::Node<'_, '_>| {
             xml.text_pos_at(node.range().start).row + doc.line_offset
         };
@@ -94,6 +103,24 @@ impl SourceIndex {
                 .map(|a| (a.name().to_string(), a.value().to_string()))
                 .collect(),
             locals: BTreeMap::new(),
+            substitution_groups: node
+                .attribute("substitutionGroup")
+                .map(|v| {
+                    v.split_whitespace()
+                        .map(|q| {
+                            let (prefix, local) = match q.split_once(':') {
+                                Some((p, l)) => (Some(p), l),
+                                None => (None, q),
+                            };
+                            (
+                                node.lookup_namespace_uri(prefix).map(str::to_string),
+                                local.to_string(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            qualified: None,
         };
         for top in root.children().filter(|n| n.is_element()) {
             if top.tag_name().namespace() != Some(XS_NS) {
@@ -128,9 +155,17 @@ impl SourceIndex {
                         .map(str::to_string)
                         .or_else(|| local.attribute("ref").map(|r| local_part(r).to_string()));
                     if let Some(lname) = lname {
-                        decl.locals
-                            .entry((is_attr, lname))
-                            .or_insert_with(|| mk(&local));
+                        decl.locals.entry((is_attr, lname)).or_insert_with(|| {
+                            let mut d = mk(&local);
+                            if local.attribute("ref").is_none() {
+                                d.qualified = Some(match local.attribute("form") {
+                                    Some(f) => f == "qualified",
+                                    None if is_attr => attribute_default,
+                                    None => element_default,
+                                });
+                            }
+                            d
+                        });
                     }
                 }
                 self.decls
@@ -174,6 +209,48 @@ impl SourceIndex {
     pub fn get(&self, kind: DeclKind, ns: Option<&str>, name: &str) -> Option<&Decl> {
         self.decls
             .get(&(kind, ns.map(str::to_string), name.to_string()))
+    }
+
+    /// Every top-level element declaration with its heads (`substitutionGroup`), as
+    /// ((namespace, local name), heads).
+    pub fn substitutions(&self) -> Vec<((Option<String>, String), Vec<(Option<String>, String)>)> {
+        self.decls
+            .iter()
+            .filter(|((k, _, _), d)| *k == DeclKind::Element && !d.substitution_groups.is_empty())
+            .map(|((_, ns, name), d)| ((ns.clone(), name.clone()), d.substitution_groups.clone()))
+            .collect()
+    }
+
+    /// Every top-level declaration of a kind, as (namespace, name).
+    pub fn names(&self, kind: DeclKind) -> Vec<(Option<String>, String)> {
+        self.decls
+            .keys()
+            .filter(|(k, _, _)| *k == kind)
+            .map(|(_, ns, name)| (ns.clone(), name.clone()))
+            .collect()
+    }
+
+    /// The form of a local declaration named `name` inside named model groups and attribute
+    /// groups, when every such declaration agrees.
+    pub fn group_local_form(&self, is_attr: bool, name: &str) -> Option<bool> {
+        let mut found: Option<bool> = None;
+        for ((kind, _, _), d) in &self.decls {
+            if !matches!(kind, DeclKind::Group | DeclKind::AttributeGroup) {
+                continue;
+            }
+            if let Some(q) = d
+                .locals
+                .get(&(is_attr, name.to_string()))
+                .and_then(|l| l.qualified)
+            {
+                match found {
+                    None => found = Some(q),
+                    Some(f) if f != q => return None,
+                    Some(_) => {}
+                }
+            }
+        }
+        found
     }
 
     /// Any top-level declaration with this name (types first).

@@ -11,6 +11,7 @@
 //! xsd-parser keeps no source positions and our errors and diff reports need them.
 
 mod index;
+mod repair;
 mod resolver;
 
 use std::cell::RefCell;
@@ -104,6 +105,8 @@ pub struct LoadedSchemas {
     pub documents: Vec<ServedDoc>,
     /// Declarations with their file and line.
     pub index: SourceIndex,
+    /// Defects in the schemas that were repaired or tolerated, one message each.
+    pub warnings: Vec<String>,
 }
 
 impl LoadedSchemas {
@@ -173,6 +176,8 @@ pub fn load(input: &SchemaInput) -> Result<LoadedSchemas, SchemaError> {
     for url in &roots {
         resolver.preflight(url)?;
     }
+    resolver.repair()?;
+    let warnings = std::mem::take(&mut resolver.warnings);
 
     let mut parser = Parser::new()
         .with_resolver(resolver)
@@ -196,6 +201,7 @@ pub fn load(input: &SchemaInput) -> Result<LoadedSchemas, SchemaError> {
         types,
         documents,
         index,
+        warnings,
     })
 }
 

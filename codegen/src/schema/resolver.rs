@@ -47,6 +47,10 @@ pub struct OfflineResolver {
     loaded: BTreeMap<Url, usize>,
     served: Rc<RefCell<Vec<ServedDoc>>>,
     preflighted: BTreeSet<Url>,
+    /// Remote imports no catalog maps, per importing document: dropped by [`Self::repair`].
+    unresolved_imports: BTreeMap<Url, BTreeSet<String>>,
+    /// Repairs made, one message each (file and line).
+    pub(crate) warnings: Vec<String>,
 }
 
 impl OfflineResolver {
@@ -58,6 +62,8 @@ impl OfflineResolver {
             loaded: BTreeMap::new(),
             served,
             preflighted: BTreeSet::new(),
+            unresolved_imports: BTreeMap::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -90,6 +96,10 @@ impl OfflineResolver {
             .map_err(|e| SchemaError::new(Some(display_path(path)), e.to_string()))?;
         let url = file_url(&abs)?;
         let text = read_limited(&abs)?;
+        let text = super::repair::expand_internal_dtd(&text)
+            .ok()
+            .flatten()
+            .unwrap_or(text);
         let ns = target_namespace(&text);
         if let Some(ns) = ns {
             self.root_namespaces
@@ -111,9 +121,22 @@ impl OfflineResolver {
             let doc = self.served.borrow()[idx].clone();
             for (location, namespace, line) in schema_references(&doc)? {
                 let at = format!("{}:{}", doc.display_name(), line);
-                let target = self
-                    .locate(&location, namespace.as_deref(), Some(&url))
-                    .map_err(|msg| SchemaError::new(Some(at.clone()), msg))?;
+                let target = match self.locate(&location, namespace.as_deref(), Some(&url)) {
+                    Ok(t) => t,
+                    Err(_) if is_remote(&location) && namespace.is_some() => {
+                        // A remote import no catalog maps: tolerated (see `repair`).
+                        self.unresolved_imports
+                            .entry(url.clone())
+                            .or_default()
+                            .insert(namespace.clone().unwrap_or_default());
+                        self.warnings.push(format!(
+                            "{at}: the import of namespace {} from {location} is not mapped by a catalog and is ignored; references into it are read as wildcards",
+                            namespace.as_deref().unwrap_or("")
+                        ));
+                        continue;
+                    }
+                    Err(msg) => return Err(SchemaError::new(Some(at.clone()), msg)),
+                };
                 if !self.inline.contains_key(&target) {
                     let path = target.to_file_path().map_err(|()| {
                         SchemaError::new(Some(at.clone()), format!("not a local file: {target}"))
@@ -129,6 +152,100 @@ impl OfflineResolver {
                     }
                 }
                 stack.push(target);
+            }
+        }
+        Ok(())
+    }
+
+    /// After every root was preflighted: drops imports of unmapped remote schemas (and turns
+    /// references into their namespaces into wildcards), and adds the `xs:import`s documents
+    /// lack for namespaces that another loaded document defines. Line numbers are kept.
+    pub(crate) fn repair(&mut self) -> Result<(), SchemaError> {
+        let mut served = self.served.borrow_mut();
+        let mut defined: BTreeMap<String, Url> = BTreeMap::new();
+        for (ns, url) in &self.root_namespaces {
+            defined.insert(ns.clone(), url.clone());
+        }
+        for d in served.iter() {
+            if let Some(ns) = target_namespace(&d.text) {
+                defined.entry(ns).or_insert_with(|| d.url.clone());
+            }
+        }
+        for d in served.iter_mut() {
+            let err = |e: String| SchemaError::new(Some(d.display_name()), e);
+            if let Some(dropped) = self.unresolved_imports.get(&d.url) {
+                let text = super::repair::drop_imports(&d.text, dropped).map_err(err)?;
+                let missing: BTreeSet<String> = dropped
+                    .iter()
+                    .filter(|ns| !defined.contains_key(*ns))
+                    .cloned()
+                    .collect();
+                let (text, notes) = super::repair::stub_references(&text, &missing).map_err(err)?;
+                for n in notes {
+                    self.warnings.push(format!("{}: {n}", d.display_name()));
+                }
+                d.text = text;
+            }
+            let Ok((refs, imported)) = super::repair::referenced_namespaces(&d.text) else {
+                continue;
+            };
+            let own = target_namespace(&d.text);
+            let mut add = Vec::new();
+            for ns in refs {
+                if imported.contains(&ns)
+                    || own.as_deref() == Some(ns.as_str())
+                    || ns == XS_NS
+                    || self
+                        .unresolved_imports
+                        .get(&d.url)
+                        .is_some_and(|u| u.contains(&ns))
+                {
+                    continue;
+                }
+                if let Some(url) = defined.get(&ns).filter(|u| **u != d.url) {
+                    self.warnings.push(format!(
+                        "{}: refers to namespace {ns} without importing it; an import of the loaded schema that defines it was added",
+                        d.display_name()
+                    ));
+                    add.push((ns.clone(), url.to_string()));
+                } else if ns == XML_NS {
+                    // `xml:lang` and friends without an import of xml.xsd: the catalog's copy
+                    // (under its usual location) or a built-in one.
+                    let url = [
+                        "http://www.w3.org/2001/xml.xsd",
+                        "http://www.w3.org/2009/01/xml.xsd",
+                    ]
+                    .iter()
+                    .find_map(|loc| self.catalog.resolve_uri(loc))
+                    .or_else(|| self.catalog.resolve_namespace(XML_NS))
+                    .and_then(|p| absolute(&p).ok())
+                    .and_then(|p| Url::from_file_path(p).ok());
+                    let url = match url {
+                        Some(u) => u,
+                        None => {
+                            let u = Url::parse(BUILTIN_XML_URL).expect("valid URL");
+                            self.inline.entry(u.clone()).or_insert_with(|| {
+                                (
+                                    BUILTIN_XML_XSD.to_string(),
+                                    d.file.clone(),
+                                    0,
+                                    "xml".to_string(),
+                                )
+                            });
+                            u
+                        }
+                    };
+                    self.warnings.push(format!(
+                        "{}: refers to the XML namespace (xml:lang, ...) without importing it; an import of {url} was added",
+                        d.display_name()
+                    ));
+                    add.push((ns.clone(), url.to_string()));
+                    defined.insert(ns.clone(), url);
+                }
+            }
+            if !add.is_empty() {
+                let err = |e: String| SchemaError::new(Some(d.display_name()), e);
+                d.text = super::repair::add_imports(&d.text, &add).map_err(err)?;
             }
         }
         Ok(())
@@ -190,7 +307,26 @@ impl OfflineResolver {
                 let path = url
                     .to_file_path()
                     .map_err(|()| SchemaError::new(None, format!("not a local file: {url}")))?;
-                (read_limited(&path)?, path, 0, None)
+                let mut text = read_limited(&path)?;
+                // Schemas are configuration-like input: an internal DTD subset (the W3C
+                // xmldsig schema has one) is expanded, bounded, without fetching anything.
+                match super::repair::expand_internal_dtd(&text) {
+                    Ok(Some(expanded)) => {
+                        self.warnings.push(format!(
+                            "{}: the DOCTYPE is ignored and its internal entities are expanded",
+                            display_path(&path)
+                        ));
+                        text = expanded;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        return Err(SchemaError::new(
+                            Some(display_path(&path)),
+                            format!("cannot expand the internal DTD subset: {e}"),
+                        ));
+                    }
+                }
+                (text, path, 0, None)
             };
         let text = self.patch_locationless_imports(url, &text, &file, line_offset)?;
         let mut served = self.served.borrow_mut();
@@ -350,6 +486,27 @@ fn schema_references(doc: &ServedDoc) -> Result<Vec<(String, Option<String>, u32
         }
     }
     Ok(out)
+}
+
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// Where the built-in schema for the XML namespace is served.
+const BUILTIN_XML_URL: &str = "file:///tandvard-builtin/xml.xsd";
+
+/// The attributes of the XML namespace (`xml:lang`, `xml:space`, `xml:base`, `xml:id`), for
+/// schemas that use them without importing a copy of xml.xsd.
+const BUILTIN_XML_XSD: &str = r#"<?xml version="1.0"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="http://www.w3.org/XML/1998/namespace" xml:lang="en">
+  <xs:attribute name="lang"><xs:simpleType><xs:union memberTypes="xs:language"><xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value=""/></xs:restriction></xs:simpleType></xs:union></xs:simpleType></xs:attribute>
+  <xs:attribute name="space"><xs:simpleType><xs:restriction base="xs:NCName"><xs:enumeration value="default"/><xs:enumeration value="preserve"/></xs:restriction></xs:simpleType></xs:attribute>
+  <xs:attribute name="base" type="xs:anyURI"/>
+  <xs:attribute name="id" type="xs:ID"/>
+  <xs:attributeGroup name="specialAttrs"><xs:attribute ref="xml:base"/><xs:attribute ref="xml:lang"/><xs:attribute ref="xml:space"/><xs:attribute ref="xml:id"/></xs:attributeGroup>
+</xs:schema>
+"#;
+
+fn is_remote(location: &str) -> bool {
+    location.starts_with("http://") || location.starts_with("https://")
 }
 
 fn is_xs(node: &roxmltree::Node<'_, '_>, name: &str) -> bool {

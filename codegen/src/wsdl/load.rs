@@ -39,6 +39,84 @@ impl WsdlSet {
         assign_virtual_names(&mut docs);
         WsdlSet::from_documents(docs)
     }
+
+    /// Like [`WsdlSet::load_with`], but tolerant of one defect real tools accept: a
+    /// `soap:header` (or `soap:headerfault`) that names a part its message does not have is
+    /// dropped, with a warning naming the file and line, instead of failing the load. Every
+    /// other reference must still resolve.
+    pub fn load_lenient(roots: &[PathBuf], catalog: &Catalog) -> Result<(WsdlSet, Vec<String>)> {
+        let mut loader = Loader {
+            catalog,
+            seen: HashMap::new(),
+            docs: Vec::new(),
+        };
+        for root in roots {
+            loader.load_document(absolute_path(root)?, None)?;
+        }
+        let mut docs = loader.docs;
+        assign_virtual_names(&mut docs);
+        let warnings = drop_dangling_headers(&mut docs);
+        Ok((WsdlSet::from_documents(docs)?, warnings))
+    }
+}
+
+/// Removes `soap:header`s and `soap:headerfault`s whose part does not exist in their message
+/// (when the message itself exists); returns one warning per removal.
+fn drop_dangling_headers(docs: &mut [WsdlDocument]) -> Vec<String> {
+    let parts: HashMap<super::QName, Vec<String>> = docs
+        .iter()
+        .flat_map(|d| &d.messages)
+        .map(|m| {
+            (
+                m.name.clone(),
+                m.parts.iter().map(|p| p.name.clone()).collect(),
+            )
+        })
+        .collect();
+    let dangling = |message: &super::QName, part: &str| {
+        parts
+            .get(message)
+            .is_some_and(|names| !names.iter().any(|n| n == part))
+    };
+    let mut warnings = Vec::new();
+    for doc in docs.iter_mut() {
+        for binding in &mut doc.bindings {
+            for op in &mut binding.operations {
+                for io in [op.input.as_mut(), op.output.as_mut()]
+                    .into_iter()
+                    .flatten()
+                {
+                    io.headers.retain_mut(|h| {
+                        h.headerfaults.retain(|hf| {
+                            let bad = dangling(&hf.message, &hf.part);
+                            if bad {
+                                warnings.push(format!(
+                                    "{}:{}: soap:headerfault part=\"{}\" is not a part of message {}; the header fault is ignored",
+                                    hf.pos.file.display(),
+                                    hf.pos.line,
+                                    hf.part,
+                                    hf.message
+                                ));
+                            }
+                            !bad
+                        });
+                        let bad = dangling(&h.message, &h.part);
+                        if bad {
+                            warnings.push(format!(
+                                "{}:{}: soap:header part=\"{}\" is not a part of message {}; the header is ignored",
+                                h.pos.file.display(),
+                                h.pos.line,
+                                h.part,
+                                h.message
+                            ));
+                        }
+                        !bad
+                    });
+                }
+            }
+        }
+    }
+    warnings
 }
 
 struct Loader<'c> {

@@ -329,6 +329,18 @@ pub struct Reader<'i> {
     last_closed: (&'i [u8], u32, bool),
     phase: Phase,
     seen_event: bool,
+    /// Text collected for mixed-content elements being read (innermost last).
+    mixed: Vec<MixedText>,
+    /// The text of the mixed-content element closed most recently, for `take_mixed`.
+    taken_mixed: Option<Vec<String>>,
+}
+
+/// Text segments of a mixed-content element: `chunks[k]` is the text before its k-th child
+/// element (the last one after the last child).
+struct MixedText {
+    /// `frames.len()` while the element's children are read.
+    depth: usize,
+    chunks: Vec<String>,
 }
 
 impl<'i> Reader<'i> {
@@ -387,6 +399,8 @@ impl<'i> Reader<'i> {
             last_closed: (&[], 0, false),
             phase: Phase::Prolog,
             seen_event: false,
+            mixed: Vec::new(),
+            taken_mixed: None,
         })
     }
 
@@ -746,6 +760,13 @@ impl<'i> Reader<'i> {
     /// Closes the innermost open element (pops its frame and namespace scope).
     #[inline]
     fn close(&mut self) {
+        if self
+            .mixed
+            .last()
+            .is_some_and(|m| m.depth == self.frames.len())
+        {
+            self.taken_mixed = self.mixed.pop().map(|m| m.chunks);
+        }
         if let Some(f) = self.frames.pop() {
             self.bindings.truncate(f.ns_mark as usize);
             self.last_closed = (f.qname, f.index, f.repeated);
@@ -861,23 +882,47 @@ impl<'i> Reader<'i> {
     /// The next child element after a child was consumed; `None` when the parent ends
     /// (its end tag is consumed and its namespace scope popped).
     pub fn next_sibling(&mut self) -> Result<Option<Start<'i>>, Error> {
+        let mixed = self
+            .mixed
+            .last()
+            .is_some_and(|m| m.depth == self.frames.len());
         loop {
             match self.read_event()? {
-                Event::Start(e) => return self.open(e, false).map(Some),
-                Event::Empty(e) => return self.open(e, true).map(Some),
+                Event::Start(e) => {
+                    let s = self.open(e, false)?;
+                    if mixed {
+                        self.mixed_push_chunk();
+                    }
+                    return Ok(Some(s));
+                }
+                Event::Empty(e) => {
+                    let s = self.open(e, true)?;
+                    if mixed {
+                        self.mixed_push_chunk();
+                    }
+                    return Ok(Some(s));
+                }
                 Event::End(_) => {
                     self.close();
                     return Ok(None);
                 }
                 Event::Text(t) => {
-                    if !all_ws(&t) {
+                    if mixed {
+                        let raw = self.reslice(&t)?;
+                        let text = self.utf8_text(raw)?;
+                        self.mixed_push_text(&text);
+                    } else if !all_ws(&t) {
                         let raw = self.reslice(&t)?;
                         return Err(self.text_error(raw));
                     }
                 }
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::CData(c) => {
-                    if !all_ws(&c) {
+                    if mixed {
+                        let raw = self.reslice(&c)?;
+                        let text = self.utf8_text(raw)?;
+                        self.mixed_push_text(&text);
+                    } else if !all_ws(&c) {
                         let raw = self.reslice(&c)?;
                         return Err(self.text_error(raw));
                     }
@@ -885,7 +930,10 @@ impl<'i> Reader<'i> {
                 Event::GeneralRef(g) => {
                     let c =
                         resolve_reference(&g).map_err(|k| self.error_at(self.here() as u64, k))?;
-                    if !matches!(c, ' ' | '\t' | '\n' | '\r') {
+                    if mixed {
+                        let mut buf = [0u8; 4];
+                        self.mixed_push_text(c.encode_utf8(&mut buf));
+                    } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
                         let raw = self.reslice(&g)?;
                         return Err(self.text_error(raw));
                     }
@@ -1528,6 +1576,188 @@ impl<'i> Reader<'i> {
         Ok(self
             .attr::<bool>(start, Some(XSI_NS), b"nil")?
             .unwrap_or(false))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Mixed content, `xsi:type` and attribute checks (used by generated code for mixed content,
+// derived types, undeclared attributes and `xs:anyAttribute`).
+
+/// An attribute admitted by an `xs:anyAttribute` wildcard, kept so it survives a read-write
+/// round trip.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AnyAttribute {
+    /// Namespace URI (`""` for none).
+    pub namespace: String,
+    /// Local name.
+    pub local: String,
+    /// The value (attribute-value normalised).
+    pub value: String,
+}
+
+/// Namespaces of the SOAP 1.1 and 1.2 envelopes: their attributes (`mustUnderstand`,
+/// `actor`, `role`, `relay`, `encodingStyle`) may appear on header and body elements.
+const SOAP_ENV_NS: [&str; 2] = [
+    "http://schemas.xmlsoap.org/soap/envelope/",
+    "http://www.w3.org/2003/05/soap-envelope",
+];
+
+impl<'i> Reader<'i> {
+    /// Like [`first_child`](Self::first_child), for an element with mixed content: text
+    /// between its children is collected instead of rejected; get it with
+    /// [`take_mixed`](Self::take_mixed) after the element's content was read.
+    pub fn first_child_mixed(&mut self, start: &Start<'i>) -> Result<Option<Start<'i>>, Error> {
+        self.mixed.push(MixedText {
+            depth: self.frames.len(),
+            chunks: vec![String::new()],
+        });
+        self.first_child(start)
+    }
+
+    /// The text segments of the mixed-content element read last: element `k` of the result
+    /// is the text before its `k`-th child element, the last one the text after the last.
+    pub fn take_mixed(&mut self) -> Vec<String> {
+        self.taken_mixed.take().unwrap_or_default()
+    }
+
+    fn mixed_push_text(&mut self, text: &str) {
+        if let Some(c) = self.mixed.last_mut().and_then(|m| m.chunks.last_mut()) {
+            c.push_str(text);
+        }
+    }
+
+    fn mixed_push_chunk(&mut self) {
+        // The child was opened, so the parent's entry is the innermost one.
+        let depth = self.frames.len() - 1;
+        if let Some(m) = self.mixed.iter_mut().rev().find(|m| m.depth == depth) {
+            m.chunks.push(String::new());
+        }
+    }
+
+    /// The `xsi:type` of `start` (which must be the innermost open element), resolved to
+    /// (namespace, local name).
+    pub fn xsi_type(&self, start: &Start<'i>) -> Result<Option<(NsId, String)>, Error> {
+        if all_ws(start.raw.attributes_raw()) {
+            return Ok(None);
+        }
+        for a in self.attrs(start) {
+            let a = a?;
+            if a.local != b"type" || !self.ns_is(a.ns, XSI_NS) {
+                continue;
+            }
+            return match self.resolve_qname(&a.value) {
+                Some((ns, local)) => Ok(Some((ns, local.to_owned()))),
+                None => Err(self.attr_error(
+                    a.qname,
+                    a.pos,
+                    ErrorKind::Other(format!(
+                        "xsi:type {} is not a QName whose prefix is declared",
+                        quote(&a.value)
+                    )),
+                )),
+            };
+        }
+        Ok(None)
+    }
+
+    /// Checks that an `xsi:type` on `start`, if any, names the type `{ns}local` that is read,
+    /// and that the element is not `xsi:nil` (nillable elements are read through
+    /// [`Nillable`], which handles nil before the type is read).
+    pub fn check_xsi_type(&self, start: &Start<'i>, ns: &str, local: &str) -> Result<(), Error> {
+        if all_ws(start.raw.attributes_raw()) {
+            return Ok(());
+        }
+        if self.attr::<bool>(start, Some(XSI_NS), b"nil")? == Some(true) {
+            return Err(self.error_at(
+                start.pos,
+                ErrorKind::Other("xsi:nil=\"true\" on an element that is not nillable".into()),
+            ));
+        }
+        match self.xsi_type(start)? {
+            Some((t, l)) if !(self.ns_is(t, ns) && l == local) => {
+                Err(self.bad_xsi_type(start, ns, local))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The error for an `xsi:type` that is not `{ns}local` or a type derived from it that
+    /// the generated code knows (or that is abstract).
+    pub fn bad_xsi_type(&self, start: &Start<'i>, ns: &str, local: &str) -> Error {
+        let found = match self.xsi_type(start) {
+            Ok(Some((t, l))) => clark(self.ns_uri(t), l.as_bytes()),
+            _ => "(none)".to_owned(),
+        };
+        self.error_at(
+            start.pos,
+            ErrorKind::Other(format!(
+                "xsi:type {found} is not {} or a known type derived from it",
+                clark(ns, local.as_bytes())
+            )),
+        )
+    }
+
+    /// The error for an element whose declared type is abstract and that has no `xsi:type`.
+    pub fn abstract_type(&self, start: &Start<'i>, ns: &str, local: &str) -> Error {
+        self.error_at(
+            start.pos,
+            ErrorKind::Other(format!(
+                "type {} is abstract: the element needs an xsi:type naming a derived type",
+                clark(ns, local.as_bytes())
+            )),
+        )
+    }
+
+    /// The attributes of `start` that are not declared (`known`, as (namespace, local name)
+    /// with `""` for no namespace): with a `wildcard` (`xs:anyAttribute`) the matching ones
+    /// are returned, any other is an error. `xsi:` attributes, SOAP envelope attributes and
+    /// namespace declarations are always allowed and never returned.
+    pub fn other_attrs(
+        &self,
+        start: &Start<'i>,
+        known: &[(&str, &str)],
+        wildcard: Option<AnyNs<'_>>,
+    ) -> Result<Vec<AnyAttribute>, Error> {
+        let mut out = Vec::new();
+        if all_ws(start.raw.attributes_raw()) {
+            return Ok(out);
+        }
+        for a in self.attrs(start) {
+            let a = a?;
+            let uri = self.ns_uri(a.ns);
+            if uri == XSI_NS || SOAP_ENV_NS.contains(&uri) {
+                continue;
+            }
+            if known
+                .iter()
+                .any(|(n, l)| *n == uri && l.as_bytes() == a.local)
+            {
+                continue;
+            }
+            let admitted = wildcard.is_some_and(|w| match w {
+                AnyNs::Any => true,
+                AnyNs::Other(excluded) => {
+                    a.ns != NsId::NONE && !excluded.iter().any(|u| self.ns_is(a.ns, u))
+                }
+                AnyNs::List(list) => list.iter().any(|u| self.ns_is(a.ns, u)),
+            });
+            if !admitted {
+                return Err(self.attr_error(
+                    a.qname,
+                    a.pos,
+                    ErrorKind::Other(format!(
+                        "attribute {} is not declared for this element",
+                        clark(uri, a.local)
+                    )),
+                ));
+            }
+            out.push(AnyAttribute {
+                namespace: uri.to_owned(),
+                local: String::from_utf8_lossy(a.local).into_owned(),
+                value: a.value.into_owned(),
+            });
+        }
+        Ok(out)
     }
 }
 
