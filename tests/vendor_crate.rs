@@ -8,6 +8,62 @@ use std::process::{Command, Output};
 
 use tandvard_tests::workspace_root;
 
+#[path = "soap_common.rs"]
+#[allow(dead_code, unused_imports)]
+mod soap_common;
+
+use soap_common::{Pki, serve_tls};
+
+/// Starts `serve-mock`'s router on loopback with mutual TLS and runs the vendor binary's
+/// Check Patient call against it.
+fn call_the_mock(dir: &Path) {
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let server_pki = Pki::new("vendor test server CA");
+    let client_pki = Pki::new("vendor test client CA");
+    let mock = tandvard_codegen::mock::mock(
+        &workspace_root().join("contracts"),
+        &tandvard_codegen::wsdl::Catalog::new(),
+    )
+    .expect("mock builds");
+    let server = rt.block_on(serve_tls(mock.router, &server_pki, Some(&client_pki)));
+    let id = client_pki.client("vendor");
+    let pem = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).expect("write pem");
+        p.to_str().expect("utf-8 path").to_string()
+    };
+    let ca = pem("server-ca.pem", &server_pki.ca_pem());
+    let cert = pem("client.pem", &id.cert_pem);
+    let key = pem("client.key", &id.key_pem);
+    let url = format!("{}/tandvard/CheckPatient/2", soap_common::base_url(&server));
+    let request = dir.join("contracts/check-patient/examples/CheckPatientRequest.xml");
+    let run = cargo(
+        dir,
+        &[
+            "run",
+            "--quiet",
+            "--",
+            "check-patient",
+            &url,
+            &ca,
+            &cert,
+            &key,
+            request.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "the call against the mock failed:\n{}",
+        text(&run)
+    );
+    assert!(
+        text(&run).contains("CheckPatient answered: result Ok"),
+        "{}",
+        text(&run)
+    );
+    server.shutdown();
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read dir").flatten() {
@@ -117,6 +173,7 @@ fn vendor_crate_builds_runs_and_reruns_exactly_when_contracts_change() {
             "run",
             "--quiet",
             "--",
+            "read",
             example.to_str().expect("utf-8 path"),
         ],
     );
@@ -130,6 +187,9 @@ fn vendor_crate_builds_runs_and_reruns_exactly_when_contracts_change() {
         "{}",
         text(&run)
     );
+
+    // It calls Check Patient over mutual TLS against the mock of the e-service.
+    call_the_mock(&dir);
 
     // Nothing changed: the build script does not run again.
     let noop = build_script_output(&dir);
