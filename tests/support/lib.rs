@@ -146,25 +146,22 @@ fn strip_ws(s: &str) -> String {
 /// itself when the document is not an envelope.
 pub fn payload<'a, 'i>(doc: &'a roxmltree::Document<'i>) -> roxmltree::Node<'a, 'i> {
     let root = doc.root_element();
-    if root.tag_name().name() == "Envelope" {
-        if let Some(body) = root
-            .children()
-            .find(|c| c.is_element() && c.tag_name().name() == "Body")
-        {
-            if let Some(p) = body.children().find(|c| c.is_element()) {
-                if p.tag_name().name() == "Fault" {
-                    let detail = p
-                        .children()
-                        .find(|c| c.is_element() && c.tag_name().name() == "detail");
-                    if let Some(d) = detail.and_then(|d| d.children().find(|c| c.is_element())) {
-                        return d;
-                    }
-                }
-                return p;
-            }
-        }
+    let first_child = |n: roxmltree::Node<'a, 'i>, name: &str| {
+        n.children()
+            .find(|c| c.is_element() && (name.is_empty() || c.tag_name().name() == name))
+    };
+    if root.tag_name().name() != "Envelope" {
+        return root;
     }
-    root
+    let Some(p) = first_child(root, "Body").and_then(|b| first_child(b, "")) else {
+        return root;
+    };
+    if p.tag_name().name() == "Fault"
+        && let Some(d) = first_child(p, "detail").and_then(|d| first_child(d, ""))
+    {
+        return d;
+    }
+    p
 }
 
 /// Every example message under `contracts/*/examples` (valid ones; `invalid` ones separately).
