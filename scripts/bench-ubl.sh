@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# UBL 2.1 Invoice: generates the bindings from tests/fixtures/corpora/ubl-2.1 (the OASIS
+# schemas, see its SOURCE.txt), builds a release benchmark, and reads and writes the OASIS
+# example invoice with its InvoiceLine repeated up to 10 MB, each beside its floor (a bare
+# quick-xml NsReader loop; a bare quick-xml Writer replaying the same events). Also prints
+# the size of the generated crate and its debug build time.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out="$root/target/bench-ubl/crate"
+export CARGO_TARGET_DIR="$root/target/bench-ubl/target"
+rm -rf "$out"
+cargo build -q --release -p tandvard-codegen --manifest-path "$root/Cargo.toml"
+s=$(date +%s.%N)
+"$CARGO_TARGET_DIR/release/tandvard-codegen" generate \
+  --contracts "$root/tests/fixtures/corpora/ubl-2.1/schemas/maindoc/UBL-Invoice-2.1.xsd" \
+  --out "$out" --crate-name ubl-invoice-bench \
+  --runtime-dependency "tandvard-runtime = { path = \"$root/codegen/runtime\" }" 2>&1 | tail -1
+e=$(date +%s.%N); echo "generate (release): $(echo "$e - $s" | bc) s"
+echo "generated lines: $(cat "$out"/src/*.rs | wc -l), types: $(cat "$out"/src/*.rs | grep -c '^pub struct\|^pub enum')"
+cat >> "$out/Cargo.toml" <<'TOML'
+quick-xml = "0.38"
+
+[workspace]
+TOML
+cp "$root/Cargo.lock" "$out/Cargo.lock"
+mkdir -p "$out/examples"
+cat > "$out/examples/bench.rs" <<'RS'
+use std::time::Instant;
+use quick_xml::events::Event;
+fn best<F: FnMut()>(n: usize, mut f: F) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..n { let t = Instant::now(); f(); best = best.min(t.elapsed().as_secs_f64()); }
+    best
+}
+fn main() {
+    let path = std::env::args().nth(1).expect("invoice path");
+    let text = std::fs::read_to_string(path).expect("read");
+    let a = text.find("<cac:InvoiceLine>").expect("line");
+    let b = text.rfind("</cac:InvoiceLine>").expect("line end") + "</cac:InvoiceLine>".len();
+    let mut doc = String::from(&text[..a]);
+    while doc.len() < 10 << 20 { doc.push_str(&text[a..b]); doc.push('\n'); }
+    doc.push_str(&text[b..]);
+    let bytes = doc.into_bytes();
+    let mb = bytes.len() as f64 / (1 << 20) as f64;
+    let floor = best(5, || {
+        let mut r = quick_xml::NsReader::from_reader(&bytes[..]);
+        loop { match r.read_resolved_event() { Ok((_, Event::Eof)) => break, Ok(_) => {}, Err(e) => panic!("{e}") } }
+    });
+    let msg = ubl_invoice_bench::messages::Message::from_xml(&bytes).expect("the big invoice reads");
+    let read = best(5, || { ubl_invoice_bench::messages::Message::from_xml(&bytes).expect("reads"); });
+    let written = msg.to_xml();
+    let mut events = Vec::new();
+    let mut r = quick_xml::Reader::from_reader(&written[..]);
+    loop { match r.read_event() { Ok(Event::Eof) => break, Ok(e) => events.push(e.into_owned()), Err(e) => panic!("{e}") } }
+    let wfloor = best(5, || {
+        let mut w = quick_xml::Writer::new(Vec::with_capacity(written.len()));
+        for e in &events { w.write_event(e.borrow()).expect("write"); }
+    });
+    let write = best(5, || { msg.to_xml(); });
+    let wmb = written.len() as f64 / (1 << 20) as f64;
+    println!("input {mb:.1} MiB, {} InvoiceLines", bytes.windows(17).filter(|w| w == b"<cac:InvoiceLine>").count());
+    println!("read  floor (bare NsReader): {:.0} MiB/s", mb / floor);
+    println!("read  generated:             {:.0} MiB/s  ({:.2} of floor)", mb / read, floor / read);
+    println!("write floor (bare Writer):   {:.0} MiB/s", wmb / wfloor);
+    println!("write generated:             {:.0} MiB/s  ({:.2} of floor)", wmb / write, wfloor / write);
+}
+RS
+cd "$out"
+s=$(date +%s.%N); cargo build -q 2>&1 | tail -3; e=$(date +%s.%N)
+echo "debug build of the generated crate (dependencies warm): $(echo "$e - $s" | bc) s"
+cargo run -q --release --example bench -- "$root/tests/fixtures/corpora/ubl-2.1/instances/UBL-Invoice-2.1-Example.xml"
