@@ -12,7 +12,8 @@ use tandvard_tests::workspace_root;
 
 /// The example response with its payments repeated until the document is about 10 MB.
 fn big_payment_specification() -> Vec<u8> {
-    let path = workspace_root().join("contracts/payment-specification/examples/GetPaymentSpecificationResponse.xml");
+    let path = workspace_root()
+        .join("contracts/payment-specification/examples/GetPaymentSpecificationResponse.xml");
     let text = std::fs::read_to_string(path).expect("example");
     let first = text.find("<payment>").expect("a payment");
     let last = text.rfind("</payment>").expect("a payment end") + "</payment>".len();
@@ -63,7 +64,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("payment_specification_10mb");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes.len() as u64));
-    g.bench_function("read/bare_quick_xml_ns_reader", |b| b.iter(|| bare_read(&bytes)));
+    g.bench_function("read/bare_quick_xml_ns_reader", |b| {
+        b.iter(|| bare_read(&bytes))
+    });
     g.bench_function("read/generated", |b| {
         b.iter(|| {
             tandvard_runtime::from_xml::<GetPaymentSpecificationResponseType>(&bytes)
