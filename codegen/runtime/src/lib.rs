@@ -40,9 +40,9 @@ pub use value::{
     Time, TzOffset, XsList,
 };
 pub use xml::{
-    AnyAttribute, AnyElement, AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement, Start,
-    UnknownElements, Writer, XML_NS, XMLNS_NS, XSI_NS, XmlRead, XmlWrite, from_xml, from_xml_with,
-    to_xml, to_xml_string, to_xml_with_capacity,
+    AnyAttribute, AnyElement, AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement,
+    Start, UnknownElements, Writer, XML_NS, XMLNS_NS, XSI_NS, XmlRead, XmlWrite, from_xml,
+    from_xml_with, to_xml, to_xml_string, to_xml_with_capacity,
 };
 
 /// The XML tokenizer underneath [`Reader`], re-exported for [`Start::raw`].

@@ -336,11 +336,24 @@ fn durations_and_gregorian() {
 fn decimal_lexical_forms_are_written_exactly() {
     use tandvard_runtime::{Decimal, SimpleValue};
     for s in [
-        "0", "0.00", "12.50", "-12.50", "0.05", "-0.005", "1234567890123456.10",
-        "79228162514264337593543950335", "-7922816251426433759354395033.5", "100", "0.0000001",
+        "0",
+        "0.00",
+        "12.50",
+        "-12.50",
+        "0.05",
+        "-0.005",
+        "1234567890123456.10",
+        "79228162514264337593543950335",
+        "-7922816251426433759354395033.5",
+        "100",
+        "0.0000001",
     ] {
         let d = Decimal::from_text(s).unwrap();
         assert_eq!(d.to_text(), s, "decimal {s}");
-        assert_eq!(d.to_text(), d.to_string(), "same as rust_decimal's Display for {s}");
+        assert_eq!(
+            d.to_text(),
+            d.to_string(),
+            "same as rust_decimal's Display for {s}"
+        );
     }
 }
