@@ -36,7 +36,11 @@ from xsdata.formats.dataclass.serializers import XmlSerializer
 from xsdata.formats.dataclass.serializers.config import SerializerConfig
 
 pkg = sys.argv[1]
-importlib.import_module(pkg)
+import pkgutil
+_root = importlib.import_module(pkg)
+# Import every generated module, so XmlParser finds the root class by element name.
+for _m in pkgutil.walk_packages(_root.__path__, pkg + "."):
+    importlib.import_module(_m.name)
 parser = XmlParser(config=ParserConfig(fail_on_unknown_properties=True,
                                        fail_on_unknown_attributes=True,
                                        fail_on_converter_warnings=True))
@@ -206,7 +210,10 @@ def run_set(plan_path, xsdata, work, only):
             res_units[i] = ("rejected", err[0] if isinstance(err, list) else err)
             continue
         t = time.time()
-        p = subprocess.run([python, "-c", "import %s" % pkg], cwd=root, env=env,
+        importer = ("import importlib, pkgutil; r = importlib.import_module(%r)\n"
+                    "for m in pkgutil.walk_packages(r.__path__, %r):\n"
+                    "    importlib.import_module(m.name)" % (pkg, pkg + "."))
+        p = subprocess.run([python, "-c", importer], cwd=root, env=env,
                            capture_output=True, text=True, timeout=1800)
         t_import += time.time() - t
         if p.returncode != 0:

@@ -18,10 +18,14 @@ fn workspace() -> PathBuf {
 
 /// Runs the runner; returns its output and the `passed N of M` numbers.
 fn run(args: &[&str], report: &str) -> (String, usize, usize) {
-    let work = workspace().join("target/conformance");
+    // Its own work directory (plans and reports of a full run stay intact), the full run's
+    // cargo target directory (the runtime is compiled once).
+    let work = workspace().join("target/conformance-ci");
     let out = Command::new(env!("CARGO_BIN_EXE_conformance"))
         .arg("--work")
         .arg(&work)
+        .arg("--cargo-target")
+        .arg(workspace().join("target/conformance/target"))
         .arg("--report")
         .arg(work.join(report))
         .args(args)

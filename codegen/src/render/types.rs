@@ -769,7 +769,8 @@ impl<'c> TypeRenderer<'c> {
                     let expected = format!("not a value of any member type ({})", names.join(", "));
                     let type_name = path.name.clone();
                     checks.extend(quote! {
-                        if !(#(<#tys as ::tandvard_runtime::SimpleValue>::from_text(value).is_ok())||*) {
+                        let member = #(<#tys as ::tandvard_runtime::SimpleValue>::from_text(value).is_ok())||*;
+                        if !member {
                             return Err(::tandvard_runtime::ValueError::invalid(#type_name, value, #expected));
                         }
                     });
@@ -1178,7 +1179,7 @@ impl<'c> TypeRenderer<'c> {
             }
             Content::Elements(g) => {
                 mixed = c.mixed;
-                self.group_fields(g, &module, &path.name, &mut fields, &mut items, true);
+                self.group_fields(g, &module, &path.name, &mut fields, &mut items);
                 if mixed {
                     let fname = fields.scope.claim("text");
                     let ident = format_ident!("{}", fname);
@@ -1303,11 +1304,10 @@ impl<'c> TypeRenderer<'c> {
         ctx: &str,
         fields: &mut FieldSet,
         items: &mut Vec<TokenStream>,
-        top: bool,
     ) {
         let once = g.min_occurs == 1 && g.max_occurs == Some(1);
         match g.kind {
-            GroupKind::Sequence if once || top && once => {
+            GroupKind::Sequence if once => {
                 for p in &g.particles {
                     self.particle_field(p, module, ctx, fields, items);
                 }
@@ -1526,6 +1526,11 @@ impl<'c> TypeRenderer<'c> {
                     }
                 }
             }
+            let bind_s = if variants.is_empty() {
+                quote! { let _ = (r, next); }
+            } else {
+                quote! { let Some(s) = next.as_ref() else { return Ok(None) }; }
+            };
             // An empty choice (every alternative abstract) is matched by value.
             let scrutinee = if variants.is_empty() {
                 quote! { *self }
@@ -1540,7 +1545,7 @@ impl<'c> TypeRenderer<'c> {
                 impl #name {
                     /// Reads one alternative, or returns `None` when `next` starts none of them.
                     pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
-                        let Some(s) = next.as_ref() else { return Ok(None) };
+                        #bind_s
                         #(#reads)*
                         Ok(None)
                     }
@@ -1559,7 +1564,7 @@ impl<'c> TypeRenderer<'c> {
                 max_occurs: Some(1),
                 ..g.clone()
             };
-            self.group_fields(&once, &module, &path.name, &mut fields, &mut items, false);
+            self.group_fields(&once, &module, &path.name, &mut fields, &mut items);
             let decls = &fields.decls;
             let reads = &fields.reads;
             let names = fields.inits();
@@ -1572,10 +1577,16 @@ impl<'c> TypeRenderer<'c> {
                     quote! { r.is(s, #ns, #local) }
                 })
                 .collect();
+            // A group that starts with a wildcard (no first names) starts at any element.
             let starts = if firsts.is_empty() {
-                quote! { true }
+                quote! { let Some(_) = next_in.as_ref() else { return Ok(None) }; }
             } else {
-                quote! { #(#firsts)||* }
+                quote! {
+                    let Some(s) = next_in.as_ref() else { return Ok(None) };
+                    if !(#(#firsts)||*) {
+                        return Ok(None);
+                    }
+                }
             };
             items.insert(0, quote! {
                 #[derive(Debug, Clone, PartialEq)]
@@ -1585,10 +1596,7 @@ impl<'c> TypeRenderer<'c> {
                 impl #name {
                     /// Reads the group, or returns `None` when `next_in` does not start it.
                     pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next_in: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
-                        let Some(s) = next_in.as_ref() else { return Ok(None) };
-                        if !(#starts) {
-                            return Ok(None);
-                        }
+                        #starts
                         let mut next = next_in.take();
                         #(#reads)*
                         *next_in = next;
@@ -1727,7 +1735,7 @@ impl<'c> TypeRenderer<'c> {
                 fields.push_name(ident, lident);
             }
             Particle::Group(g) => {
-                self.group_fields(g, module, ctx, fields, items, false);
+                self.group_fields(g, module, ctx, fields, items);
             }
             Particle::Any(wc) => {
                 let fname = fields.scope.claim("any");
@@ -1794,6 +1802,9 @@ impl<'c> TypeRenderer<'c> {
             }
             fields.push_name(ident, lident);
         }
+        if arms.is_empty() {
+            return;
+        }
         fields.reads.push(quote! {
             #(#slots)*
             while let Some(s) = next.as_ref() {
@@ -1816,12 +1827,12 @@ fn newtype(
     checks: &TokenStream,
     lexical: &TokenStream,
 ) -> TokenStream {
+    let unused = if base_check.is_empty() && checks.is_empty() {
+        quote! { let _ = value; }
+    } else {
+        TokenStream::new()
+    };
     if !lexical.is_empty() {
-        let unused = if base_check.is_empty() && checks.is_empty() {
-            quote! { let _ = value; }
-        } else {
-            TokenStream::new()
-        };
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
@@ -1890,6 +1901,7 @@ fn newtype(
             }
             /// Checks the value against this type's facets (and its base type's).
             pub fn validate(value: &#borrowed) -> Result<(), ::tandvard_runtime::ValueError> {
+                #unused
                 #base_check
                 #checks
                 Ok(())

@@ -68,6 +68,9 @@ impl Decl {
 
 type DeclKey = (DeclKind, Option<String>, String);
 
+/// A (namespace, local name) pair.
+pub type NameKey = (Option<String>, String);
+
 /// Where every declaration of the loaded schemas is.
 #[derive(Debug, Default)]
 pub struct SourceIndex {
@@ -213,7 +216,7 @@ impl SourceIndex {
 
     /// Every top-level element declaration with its heads (`substitutionGroup`), as
     /// ((namespace, local name), heads).
-    pub fn substitutions(&self) -> Vec<((Option<String>, String), Vec<(Option<String>, String)>)> {
+    pub fn substitutions(&self) -> Vec<(NameKey, Vec<NameKey>)> {
         self.decls
             .iter()
             .filter(|((k, _, _), d)| *k == DeclKind::Element && !d.substitution_groups.is_empty())
@@ -231,10 +234,11 @@ impl SourceIndex {
     }
 
     /// The form of a local declaration named `name` inside named model groups and attribute
-    /// groups, when every such declaration agrees.
-    pub fn group_local_form(&self, is_attr: bool, name: &str) -> Option<bool> {
-        let mut found: Option<bool> = None;
-        for ((kind, _, _), d) in &self.decls {
+    /// groups, with the target namespace of the document declaring it (`None` for a
+    /// chameleon document), when every such declaration agrees.
+    pub fn group_local_form(&self, is_attr: bool, name: &str) -> Option<(bool, Option<String>)> {
+        let mut found: Option<(bool, Option<String>)> = None;
+        for ((kind, tns, _), d) in &self.decls {
             if !matches!(kind, DeclKind::Group | DeclKind::AttributeGroup) {
                 continue;
             }
@@ -243,9 +247,10 @@ impl SourceIndex {
                 .get(&(is_attr, name.to_string()))
                 .and_then(|l| l.qualified)
             {
-                match found {
-                    None => found = Some(q),
-                    Some(f) if f != q => return None,
+                let this = (q, tns.clone());
+                match &found {
+                    None => found = Some(this),
+                    Some(f) if *f != this => return None,
                     Some(_) => {}
                 }
             }

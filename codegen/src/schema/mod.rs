@@ -218,7 +218,7 @@ fn interpret(schemas: &Schemas, index: &SourceIndex) -> Result<MetaTypes, Schema
     for name in XS_BUILTINS {
         interpreter = interpreter
             .with_type(
-                TypeIdent::type_(*name).with_ns(xs),
+                TypeIdent::type_(name).with_ns(xs),
                 CustomMeta::new(format!("xs:{name}")),
             )
             .map_err(err)?;

@@ -1539,6 +1539,14 @@ impl<'i> Reader<'i> {
         ns: Option<&str>,
         local: &[u8],
     ) -> Result<Option<T>, Error> {
+        // Fast path: most declared attributes are absent. When the name does not occur in
+        // the tag at all, skip parsing the attributes (generated code asks for each
+        // declared attribute in turn, so this is the common case).
+        let raw = self.reslice(&start.raw).unwrap_or(&[]);
+        let name_len = start.raw.name().as_ref().len().min(raw.len());
+        if !contains(&raw[name_len..], local) {
+            return Ok(None);
+        }
         for a in self.attrs(start) {
             let a = a?;
             let hit = a.local == local
@@ -1861,4 +1869,17 @@ fn has_unprefixed_element(text: &str) -> bool {
         i += 1;
     }
     false
+}
+
+/// Whether `needle` occurs in `haystack` (short needles: attribute names).
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    let first = needle[0];
+    let last_start = haystack.len().saturating_sub(needle.len());
+    if haystack.len() < needle.len() {
+        return false;
+    }
+    (0..=last_start).any(|i| haystack[i] == first && &haystack[i..i + needle.len()] == needle)
 }

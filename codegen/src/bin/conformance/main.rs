@@ -14,7 +14,8 @@
 //!    the two namespace-aware; valid instances must round-trip, invalid ones be rejected.
 //!
 //! It prints a summary per set, failures grouped by cause, and as its last line
-//! `passed N of M`. Options: `--work DIR` (default `target/conformance`), `--only TEXT`
+//! `passed N of M`. Options: `--work DIR` (default `target/conformance`; also holds each set's
+//! `plan.json`, read by `scripts/xsdata_conformance.py`), `--cargo-target DIR`, `--only TEXT`
 //! (units whose id contains TEXT; repeatable), `--max-instances N` (per unit), `--batch N`
 //! (units per crate), `--no-compile`, `--report FILE` (TSV of every check), `--verbose`.
 
@@ -33,11 +34,13 @@ use serde::Serialize;
 use crate::harness::{Batch, ReadResult};
 use crate::sets::{InstanceExpect, Set, UnitExpect};
 
-const USAGE: &str = "usage: conformance [--work DIR] [--only TEXT]... [--max-instances N] [--batch N] [--no-compile] [--report FILE] [--verbose] SET_DIR...";
+const USAGE: &str = "usage: conformance [--work DIR] [--cargo-target DIR] [--only TEXT]... [--max-instances N] [--batch N] [--no-compile] [--report FILE] [--verbose] SET_DIR...";
 
 struct Options {
     sets: Vec<PathBuf>,
     work: PathBuf,
+    /// Cargo's target directory for the batch crates (default `<work>/target`).
+    cargo_target: Option<PathBuf>,
     runtime: PathBuf,
     lockfile: Option<PathBuf>,
     only: Vec<String>,
@@ -45,6 +48,8 @@ struct Options {
     batch: usize,
     batch_lines: usize,
     compile: bool,
+    /// Only write each set's plan.json (for scripts/xsdata_conformance.py).
+    plan_only: bool,
     report: Option<PathBuf>,
     verbose: bool,
     gen_timeout: Duration,
@@ -57,6 +62,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
         sets: Vec::new(),
         work: workspace.join("target/conformance"),
+        cargo_target: None,
         runtime: manifest_dir.join("runtime"),
         lockfile: Some(workspace.join("Cargo.lock")).filter(|p| p.is_file()),
         only: Vec::new(),
@@ -64,6 +70,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         batch: 40,
         batch_lines: 150_000,
         compile: true,
+        plan_only: false,
         report: None,
         verbose: false,
         gen_timeout: Duration::from_secs(300),
@@ -78,6 +85,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         };
         match a.as_str() {
             "--work" => o.work = PathBuf::from(value("--work")?),
+            "--cargo-target" => o.cargo_target = Some(PathBuf::from(value("--cargo-target")?)),
             "--runtime" => o.runtime = PathBuf::from(value("--runtime")?),
             "--only" => o.only.push(value("--only")?),
             "--max-instances" => {
@@ -93,6 +101,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                     .map_err(|e| format!("--batch: {e}"))?
             }
             "--no-compile" => o.compile = false,
+            "--plan-only" => o.plan_only = true,
             "--report" => o.report = Some(PathBuf::from(value("--report")?)),
             "--verbose" | "-v" => o.verbose = true,
             "--help" | "-h" => return Err(USAGE.to_string()),
@@ -421,6 +430,9 @@ fn run_set(opts: &Options, mut set: Set) -> (Vec<Check>, SetSummary) {
         set.units.len(),
         set.instances.len()
     );
+    if opts.plan_only {
+        return (Vec::new(), SetSummary::default());
+    }
     let mut summary = SetSummary {
         set: set.name.clone(),
         units: set.units.len(),
@@ -506,7 +518,11 @@ fn run_set(opts: &Options, mut set: Set) -> (Vec<Check>, SetSummary) {
             .units
             .push((*i, file.clone()));
     }
-    let target = opts.work.join("target");
+    let target = opts
+        .cargo_target
+        .as_ref()
+        .map(|t| absolute(t))
+        .unwrap_or_else(|| opts.work.join("target"));
     let mut compiled: harness::CompileResults = BTreeMap::new();
     let started = Instant::now();
     if opts.compile && !batches.is_empty() {
