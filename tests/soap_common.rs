@@ -1,7 +1,7 @@
 //! Shared by the SOAP tests and the SOAP benchmark: certificates made with rcgen, a service
 //! that answers every operation of the 13 interfaces with its example response, servers on
 //! loopback, and client setup. Included with `#[path]`; not every user uses everything.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::result_large_err)]
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

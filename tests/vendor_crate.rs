@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use tandvard_tests::workspace_root;
 
 #[path = "soap_common.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod soap_common;
 
 use soap_common::{Pki, serve_tls};

@@ -79,7 +79,7 @@ const BASELINE: &[(&str, &[&str], usize, usize)] = &[
     ("omg-bpmn-2.0", &[], 2, 2),
     ("no-svv-datex2", &[], 17, 18),
     ("onvif-device-media", &["--only", "devicemgmt"], 1, 1),
-    ("w3c-xsdtests-open", &[], 1121, 1237),
+    ("w3c-xsdtests-open", &[], 1124, 1237),
     ("ubl-2.1", &["--only", "UBL-Invoice-2.1"], 10, 10),
 ];
 

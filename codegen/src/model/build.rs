@@ -748,22 +748,33 @@ impl<'a> Builder<'a> {
                     // applies attributeFormDefault to references too).
                     let is_ref = t.type_ == IdentType::Attribute;
                     let local = decl.and_then(|d| d.locals.get(&(true, name.local.clone())));
-                    let declared_form = match local {
-                        Some(d) => d.qualified,
-                        None => self.loaded.index.group_local_form(true, &name.local),
+                    let (declared_form, group_ns) = match local {
+                        Some(d) => (d.qualified, None),
+                        None => match self.loaded.index.group_local_form(true, &name.local) {
+                            Some((q, ns)) => (Some(q), ns),
+                            None => (None, None),
+                        },
                     };
                     let qualified = is_ref
                         || declared_form.unwrap_or(
                             a.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified,
                         );
-                    let name = if qualified {
+                    let name = if is_ref {
                         name
+                    } else if qualified {
+                        match group_ns {
+                            Some(ns) => QName::new(Some(&ns), &name.local),
+                            None => name,
+                        }
                     } else {
                         QName::new(None, &name.local)
                     };
                     let type_ = self.type_use(t, decl)?;
                     // A restriction redeclares its base's attributes: xsd-parser lists both;
                     // the redeclaration replaces the base's in place.
+                    if let Some(ns) = name.ns.as_ref().filter(|ns| *ns != XML_NS) {
+                        self.used_namespaces.insert(ns.clone());
+                    }
                     let existing = attributes.iter().position(|x: &Attribute| {
                         x.name.local == name.local && x.name.ns == name.ns
                     });
@@ -894,16 +905,26 @@ impl<'a> Builder<'a> {
                 // elementFormDefault to references too); a local declaration takes the form
                 // default of the document that declares it (xsd-parser takes the referencing
                 // document's for declarations in groups and included documents).
-                let declared_form = match &local {
-                    Some(d) => d.qualified,
-                    None => self.loaded.index.group_local_form(false, &full.local),
+                // Declared in a named group of another namespace: xsd-parser gives it the
+                // referencing document's namespace.
+                let (declared_form, group_ns) = match &local {
+                    Some(d) => (d.qualified, None),
+                    None => match self.loaded.index.group_local_form(false, &full.local) {
+                        Some((q, ns)) => (Some(q), ns),
+                        None => (None, None),
+                    },
                 };
                 let qualified = is_ref
                     || declared_form.unwrap_or(
                         el.form == xsd_parser::models::schema::xs::FormChoiceType::Qualified,
                     );
-                let name = if qualified {
+                let name = if is_ref {
                     full
+                } else if qualified {
+                    match group_ns {
+                        Some(ns) => QName::new(Some(&ns), &full.local),
+                        None => full,
+                    }
                 } else {
                     QName::new(None, &full.local)
                 };
@@ -1003,6 +1024,7 @@ impl<'a> Builder<'a> {
         }
         let mut taken: BTreeSet<String> = BTreeSet::new();
         let mut out = Vec::new();
+        used.remove(XML_NS);
         for uri in used {
             let wanted = known
                 .get(uri)
@@ -1043,6 +1065,9 @@ impl<'a> Builder<'a> {
         out
     }
 }
+
+/// The XML namespace: its prefix `xml` is predeclared and never written.
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
 fn alias_of(target: TypeUse, b: &mut Builder<'_>) -> TypeKind {
     match target {
