@@ -29,100 +29,151 @@
 //! endpoint, the operations' metadata and a fault enum per operation; with the feature
 //! `client` a client with one `async fn` per operation (`blocking` adds a blocking one),
 //! and with `server` a trait per port type and a `router` to serve it.
-#![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::result_large_err)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_lines,
+    clippy::result_large_err
+)]
 
 ///Namespace `urn:fk:tandvard:CheckPatientResponder:2`.
+#[rustfmt::skip]
 pub const NS_CHECK_PATIENT_RESPONDER_V2: &str = "urn:fk:tandvard:CheckPatientResponder:2";
 ///Namespace `urn:fk:tandvard:GetMessageResponder:1`.
+#[rustfmt::skip]
 pub const NS_GET_MESSAGE_RESPONDER_V1: &str = "urn:fk:tandvard:GetMessageResponder:1";
 ///Namespace `urn:fk:tandvard:GetPaymentSpecificationResponder:1`.
+#[rustfmt::skip]
 pub const NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1: &str = "urn:fk:tandvard:GetPaymentSpecificationResponder:1";
 ///Namespace `urn:fk:tandvard:PreAssessmentClaimResponder:1`.
+#[rustfmt::skip]
 pub const NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1: &str = "urn:fk:tandvard:PreAssessmentClaimResponder:1";
 ///Namespace `urn:fk:tandvard:PreAssessmentStbResponder:1`.
+#[rustfmt::skip]
 pub const NS_PRE_ASSESSMENT_STB_RESPONDER_V1: &str = "urn:fk:tandvard:PreAssessmentStbResponder:1";
 ///Namespace `urn:fk:tandvard:RegisterPatientResponder:1`.
+#[rustfmt::skip]
 pub const NS_REGISTER_PATIENT_RESPONDER_V1: &str = "urn:fk:tandvard:RegisterPatientResponder:1";
 ///Namespace `urn:fk:tandvard:ReportStatisticalVisitResponder:1`.
+#[rustfmt::skip]
 pub const NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1: &str = "urn:fk:tandvard:ReportStatisticalVisitResponder:1";
 ///Namespace `urn:fk:tandvard:ReverseClaimResponder:1`.
+#[rustfmt::skip]
 pub const NS_REVERSE_CLAIM_RESPONDER_V1: &str = "urn:fk:tandvard:ReverseClaimResponder:1";
 ///Namespace `urn:fk:tandvard:SendAttachmentResponder:1`.
+#[rustfmt::skip]
 pub const NS_SEND_ATTACHMENT_RESPONDER_V1: &str = "urn:fk:tandvard:SendAttachmentResponder:1";
 ///Namespace `urn:fk:tandvard:SubmitClaimResponder:2`.
+#[rustfmt::skip]
 pub const NS_SUBMIT_CLAIM_RESPONDER_V2: &str = "urn:fk:tandvard:SubmitClaimResponder:2";
 ///Namespace `urn:fk:tandvard:SubscriptionDentalCareResponder:1`.
+#[rustfmt::skip]
 pub const NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1: &str = "urn:fk:tandvard:SubscriptionDentalCareResponder:1";
 ///Namespace `urn:fk:tandvard:TestResponder:1`.
+#[rustfmt::skip]
 pub const NS_TEST_RESPONDER_V1: &str = "urn:fk:tandvard:TestResponder:1";
 ///Namespace `urn:fk:tandvard:ValidateClaimResponder:2`.
+#[rustfmt::skip]
 pub const NS_VALIDATE_CLAIM_RESPONDER_V2: &str = "urn:fk:tandvard:ValidateClaimResponder:2";
 ///Namespace `urn:fk:tandvard:claim:2`.
+#[rustfmt::skip]
 pub const NS_CLAIM_V2: &str = "urn:fk:tandvard:claim:2";
 ///Namespace `urn:fk:tandvard:common:1`.
+#[rustfmt::skip]
 pub const NS_COMMON_V1: &str = "urn:fk:tandvard:common:1";
 ///Namespace `urn:fk:tandvard:fault:1`.
+#[rustfmt::skip]
 pub const NS_FAULT_V1: &str = "urn:fk:tandvard:fault:1";
 /// How these bindings read messages by default (limits, and whether unexpected
 /// elements are rejected or skipped), as chosen when they were generated.
+#[rustfmt::skip]
 pub const READ_OPTIONS: ::tandvard_runtime::ReadOptions = ::tandvard_runtime::ReadOptions::strict();
 ///SOAP interface `CheckPatientResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod check_patient_responder_interface;
 ///Types of namespace `urn:fk:tandvard:CheckPatientResponder:2`.
+#[rustfmt::skip]
 pub mod check_patient_responder_v2;
 ///Types of namespace `urn:fk:tandvard:claim:2`.
+#[rustfmt::skip]
 pub mod claim_v2;
 ///Types of namespace `urn:fk:tandvard:common:1`.
+#[rustfmt::skip]
 pub mod common_v1;
 ///Types of namespace `urn:fk:tandvard:fault:1`.
+#[rustfmt::skip]
 pub mod fault_v1;
 ///SOAP interface `GetMessageResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod get_message_responder_interface;
 ///Types of namespace `urn:fk:tandvard:GetMessageResponder:1`.
+#[rustfmt::skip]
 pub mod get_message_responder_v1;
 ///SOAP interface `GetPaymentSpecificationResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod get_payment_specification_responder_interface;
 ///Types of namespace `urn:fk:tandvard:GetPaymentSpecificationResponder:1`.
+#[rustfmt::skip]
 pub mod get_payment_specification_responder_v1;
 ///Every message of the contracts in one enum.
+#[rustfmt::skip]
 pub mod messages;
 ///SOAP interface `PreAssessmentClaimResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod pre_assessment_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:PreAssessmentClaimResponder:1`.
+#[rustfmt::skip]
 pub mod pre_assessment_claim_responder_v1;
 ///SOAP interface `PreAssessmentStbResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod pre_assessment_stb_responder_interface;
 ///Types of namespace `urn:fk:tandvard:PreAssessmentStbResponder:1`.
+#[rustfmt::skip]
 pub mod pre_assessment_stb_responder_v1;
 ///SOAP interface `RegisterPatientResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod register_patient_responder_interface;
 ///Types of namespace `urn:fk:tandvard:RegisterPatientResponder:1`.
+#[rustfmt::skip]
 pub mod register_patient_responder_v1;
 ///SOAP interface `ReportStatisticalVisitResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod report_statistical_visit_responder_interface;
 ///Types of namespace `urn:fk:tandvard:ReportStatisticalVisitResponder:1`.
+#[rustfmt::skip]
 pub mod report_statistical_visit_responder_v1;
 ///SOAP interface `ReverseClaimResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod reverse_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:ReverseClaimResponder:1`.
+#[rustfmt::skip]
 pub mod reverse_claim_responder_v1;
 ///SOAP interface `SendAttachmentResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod send_attachment_responder_interface;
 ///Types of namespace `urn:fk:tandvard:SendAttachmentResponder:1`.
+#[rustfmt::skip]
 pub mod send_attachment_responder_v1;
 ///SOAP interface `SubmitClaimResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod submit_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:SubmitClaimResponder:2`.
+#[rustfmt::skip]
 pub mod submit_claim_responder_v2;
 ///SOAP interface `SubscriptionDentalCareResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod subscription_dental_care_responder_interface;
 ///Types of namespace `urn:fk:tandvard:SubscriptionDentalCareResponder:1`.
+#[rustfmt::skip]
 pub mod subscription_dental_care_responder_v1;
 ///SOAP interface `TestResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod test_responder_interface;
 ///Types of namespace `urn:fk:tandvard:TestResponder:1`.
+#[rustfmt::skip]
 pub mod test_responder_v1;
 ///SOAP interface `ValidateClaimResponderInterface`: operations, faults, client, server trait and router.
+#[rustfmt::skip]
 pub mod validate_claim_responder_interface;
 ///Types of namespace `urn:fk:tandvard:ValidateClaimResponder:2`.
+#[rustfmt::skip]
 pub mod validate_claim_responder_v2;

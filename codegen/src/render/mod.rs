@@ -93,6 +93,7 @@ fn parts(contract: &Contract, opts: &RenderOptions, single_file: bool) -> Parts 
     root_items.extend(quote! {
         /// How these bindings read messages by default (limits, and whether unexpected
         /// elements are rejected or skipped), as chosen when they were generated.
+        #[rustfmt::skip]
         pub const READ_OPTIONS: ::tandvard_runtime::ReadOptions = #read_options;
     });
     let taken: std::collections::BTreeSet<String> = modules
@@ -312,8 +313,12 @@ fn format_file(tokens: TokenStream) -> Result<String, Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-const LINT_ALLOWS: &str =
-    "#![allow(clippy::large_enum_variant, clippy::too_many_lines, clippy::result_large_err)]\n";
+/// Written as rustfmt would, so that `cargo fmt` leaves the generated `lib.rs` alone.
+const LINT_ALLOWS: &str = "#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_lines,
+    clippy::result_large_err
+)]\n";
 
 fn module_doc(m: &ModuleCode, docs: &BTreeMap<String, String>) -> String {
     if let Some(d) = docs.get(&m.name) {
@@ -337,8 +342,11 @@ pub fn render_crate(contract: &Contract, opts: &RenderOptions) -> Result<Rendere
         type_count += m.type_count;
         let ident = format_ident!("{}", m.name);
         let doc = module_doc(m, &parts.docs);
+        // Formatted by prettyplease and checked by `generate --check`: keep `cargo fmt`
+        // (e.g. in a workspace that holds the generated crate) from rewriting it.
         mod_decls.extend(quote! {
             #[doc = #doc]
+            #[rustfmt::skip]
             pub mod #ident;
         });
         let items = &m.items;

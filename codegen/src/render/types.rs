@@ -374,6 +374,7 @@ impl<'c> TypeRenderer<'c> {
             let doc = format!("Namespace `{uri}`.");
             consts.push(quote! {
                 #[doc = #doc]
+                #[rustfmt::skip]
                 pub const #ident: &str = #uri;
             });
         }
