@@ -1432,7 +1432,7 @@ impl<'c> TypeRenderer<'c> {
                             let max_tok = opt_usize(e.max_occurs);
                             variants.push(quote! { #vname(Vec<#ty>) });
                             reads.push(quote! {
-                                if r.is(s, #ns, #local) {
+                                if r.matches(s, #ns, #local) {
                                     return Ok(Some(Self::#vname(r.rep(next, #ns, #local, #min, #max_tok)?)));
                                 }
                             });
@@ -1440,7 +1440,7 @@ impl<'c> TypeRenderer<'c> {
                         } else if boxed {
                             variants.push(quote! { #vname(Box<#ty>) });
                             reads.push(quote! {
-                                if r.is(s, #ns, #local) {
+                                if r.matches(s, #ns, #local) {
                                     return Ok(Some(Self::#vname(Box::new(r.req(next, #ns, #local)?))));
                                 }
                             });
@@ -1448,7 +1448,7 @@ impl<'c> TypeRenderer<'c> {
                         } else {
                             variants.push(quote! { #vname(#ty) });
                             reads.push(quote! {
-                                if r.is(s, #ns, #local) {
+                                if r.matches(s, #ns, #local) {
                                     return Ok(Some(Self::#vname(r.req(next, #ns, #local)?)));
                                 }
                             });
@@ -1485,7 +1485,7 @@ impl<'c> TypeRenderer<'c> {
                             .map(|q| {
                                 let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
                                 let local = Literal::byte_string(q.local.as_bytes());
-                                quote! { r.is(s, #ns, #local) }
+                                quote! { r.matches(s, #ns, #local) }
                             })
                             .collect::<Vec<_>>();
                         let many = inner.max_occurs != Some(1);
@@ -1574,7 +1574,7 @@ impl<'c> TypeRenderer<'c> {
                 .map(|q| {
                     let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
                     let local = Literal::byte_string(q.local.as_bytes());
-                    quote! { r.is(s, #ns, #local) }
+                    quote! { r.matches(s, #ns, #local) }
                 })
                 .collect();
             // A group that starts with a wildcard (no first names) starts at any element.
@@ -1775,7 +1775,7 @@ impl<'c> TypeRenderer<'c> {
             let written = self.prefixed(&e.name);
             slots.push(quote! { let mut #lident: Option<#ty> = None; });
             arms.push(quote! {
-                if r.is(s, #ns, #local) {
+                if r.matches(s, #ns, #local) {
                     if #lident.is_some() {
                         return Err(r.unexpected(next, &[]));
                     }
