@@ -1693,7 +1693,8 @@ impl<'i> Reader<'i> {
     /// The `xsi:type` of `start` (which must be the innermost open element), resolved to
     /// (namespace, local name).
     pub fn xsi_type(&self, start: &Start<'i>) -> Result<Option<(NsId, String)>, Error> {
-        if all_ws(start.raw.attributes_raw()) {
+        // Fast path: no attribute named `type` unless the bytes occur in the tag.
+        if !contains(start.raw.attributes_raw(), b"type") {
             return Ok(None);
         }
         for a in self.attrs(start) {
@@ -1780,14 +1781,21 @@ impl<'i> Reader<'i> {
         }
         for a in self.attrs(start) {
             let a = a?;
-            let uri = self.ns_uri(a.ns);
-            if uri == XSI_NS || SOAP_ENV_NS.contains(&uri) {
+            // Local name first (it usually differs in length, which is cheap), then the
+            // namespace; an unqualified attribute's namespace is `""` (no string compare).
+            let unqualified = a.ns == NsId::NONE;
+            if known.iter().any(|(n, l)| {
+                l.as_bytes() == a.local
+                    && if unqualified {
+                        n.is_empty()
+                    } else {
+                        self.ns_is(a.ns, n)
+                    }
+            }) {
                 continue;
             }
-            if known
-                .iter()
-                .any(|(n, l)| *n == uri && l.as_bytes() == a.local)
-            {
+            let uri = self.ns_uri(a.ns);
+            if !unqualified && (uri == XSI_NS || SOAP_ENV_NS.contains(&uri)) {
                 continue;
             }
             let admitted = wildcard.is_some_and(|w| match w {
