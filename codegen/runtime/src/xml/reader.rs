@@ -1932,10 +1932,10 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     if needle.is_empty() {
         return true;
     }
-    let first = needle[0];
-    let last_start = haystack.len().saturating_sub(needle.len());
-    if haystack.len() < needle.len() {
-        return false;
-    }
-    (0..=last_start).any(|i| haystack[i] == first && &haystack[i..i + needle.len()] == needle)
+    let n = needle.len();
+    let (first, last) = (needle[0], needle[n - 1]);
+    // First and last byte before the whole comparison (which is a `memcmp` call).
+    haystack
+        .windows(n)
+        .any(|w| w[0] == first && w[n - 1] == last && w == needle)
 }
