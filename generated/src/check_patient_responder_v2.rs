@@ -219,7 +219,7 @@ pub struct CheckPatientResponseType {
     /// The result. Swedish: resultat.
     pub result: super::common_v1::ResultType,
     /// The patient's status on the reference date. Swedish: patientens status.
-    pub patient_status: Option<PatientStatusType>,
+    pub patient_status: Option<Box<PatientStatusType>>,
     /// Elements of other namespaces admitted by the `xs:any` extension point,
     /// kept verbatim so they survive a read-write round trip.
     pub any: Vec<::tandvard_runtime::AnyElement>,
@@ -238,7 +238,8 @@ impl ::tandvard_runtime::XmlRead for CheckPatientResponseType {
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"result")?;
         let patient_status = r
-            .opt(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"patientStatus")?;
+            .opt(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"patientStatus")?
+            .map(Box::new);
         let any = r
             .any(
                 &mut next,
@@ -261,7 +262,9 @@ impl ::tandvard_runtime::XmlWrite for CheckPatientResponseType {
         w.start(name);
         w.close_start();
         w.elem("rsp:result", &self.result);
-        w.elem_opt("rsp:patientStatus", &self.patient_status);
+        if let Some(v) = &self.patient_status {
+            w.elem("rsp:patientStatus", &**v);
+        }
         w.any(&self.any);
         w.end(name);
     }

@@ -742,12 +742,12 @@ impl OperatorIdTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_COMMON_V1, b"personId") {
+        if r.matches(s, super::NS_COMMON_V1, b"personId") {
             return Ok(
                 Some(Self::PersonId(r.req(next, super::NS_COMMON_V1, b"personId")?)),
             );
         }
-        if r.is(s, super::NS_COMMON_V1, b"hsaId") {
+        if r.matches(s, super::NS_COMMON_V1, b"hsaId") {
             return Ok(Some(Self::HsaId(r.req(next, super::NS_COMMON_V1, b"hsaId")?)));
         }
         Ok(None)
@@ -1089,7 +1089,7 @@ impl PersonIdTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_COMMON_V1, b"personnummer") {
+        if r.matches(s, super::NS_COMMON_V1, b"personnummer") {
             return Ok(
                 Some(
                     Self::Personnummer(
@@ -1098,7 +1098,7 @@ impl PersonIdTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_COMMON_V1, b"samordningsnummer") {
+        if r.matches(s, super::NS_COMMON_V1, b"samordningsnummer") {
             return Ok(
                 Some(
                     Self::Samordningsnummer(
@@ -1107,7 +1107,7 @@ impl PersonIdTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_COMMON_V1, b"fkPatientId") {
+        if r.matches(s, super::NS_COMMON_V1, b"fkPatientId") {
             return Ok(
                 Some(
                     Self::FkPatientId(r.req(next, super::NS_COMMON_V1, b"fkPatientId")?),
@@ -2084,7 +2084,7 @@ impl SwedishPersonIdTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_COMMON_V1, b"personnummer") {
+        if r.matches(s, super::NS_COMMON_V1, b"personnummer") {
             return Ok(
                 Some(
                     Self::Personnummer(
@@ -2093,7 +2093,7 @@ impl SwedishPersonIdTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_COMMON_V1, b"samordningsnummer") {
+        if r.matches(s, super::NS_COMMON_V1, b"samordningsnummer") {
             return Ok(
                 Some(
                     Self::Samordningsnummer(
@@ -2322,15 +2322,15 @@ impl ToothPositionTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_COMMON_V1, b"position") {
+        if r.matches(s, super::NS_COMMON_V1, b"position") {
             return Ok(
                 Some(Self::Position(r.req(next, super::NS_COMMON_V1, b"position")?)),
             );
         }
-        if r.is(s, super::NS_COMMON_V1, b"jaw") {
+        if r.matches(s, super::NS_COMMON_V1, b"jaw") {
             return Ok(Some(Self::Jaw(r.req(next, super::NS_COMMON_V1, b"jaw")?)));
         }
-        if r.is(s, super::NS_COMMON_V1, b"notApplicable") {
+        if r.matches(s, super::NS_COMMON_V1, b"notApplicable") {
             return Ok(
                 Some(
                     Self::NotApplicable(

@@ -494,7 +494,7 @@ impl GetPaymentSpecificationTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"paymentId") {
+        if r.matches(s, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"paymentId") {
             return Ok(
                 Some(
                     Self::PaymentId(
@@ -508,7 +508,7 @@ impl GetPaymentSpecificationTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"period") {
+        if r.matches(s, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"period") {
             return Ok(
                 Some(
                     Self::Period(

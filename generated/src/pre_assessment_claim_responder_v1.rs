@@ -505,7 +505,7 @@ impl GetPreAssessmentStatusTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"fkCaseId") {
+        if r.matches(s, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"fkCaseId") {
             return Ok(
                 Some(
                     Self::FkCaseId(
@@ -519,7 +519,7 @@ impl GetPreAssessmentStatusTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"clientCaseId") {
+        if r.matches(s, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"clientCaseId") {
             return Ok(
                 Some(
                     Self::ClientCaseId(

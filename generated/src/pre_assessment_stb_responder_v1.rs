@@ -297,7 +297,7 @@ impl GetStbPreAssessmentStatusTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"fkCaseId") {
+        if r.matches(s, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"fkCaseId") {
             return Ok(
                 Some(
                     Self::FkCaseId(
@@ -311,7 +311,7 @@ impl GetStbPreAssessmentStatusTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"clientCaseId") {
+        if r.matches(s, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"clientCaseId") {
             return Ok(
                 Some(
                     Self::ClientCaseId(

@@ -52,7 +52,7 @@ impl ClaimRefTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"fkClaimId") {
+        if r.matches(s, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"fkClaimId") {
             return Ok(
                 Some(
                     Self::FkClaimId(
@@ -61,7 +61,7 @@ impl ClaimRefTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"clientClaimId") {
+        if r.matches(s, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"clientClaimId") {
             return Ok(
                 Some(
                     Self::ClientClaimId(

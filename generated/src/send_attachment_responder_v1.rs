@@ -411,7 +411,7 @@ impl RelatesToTypeChoice {
         next: &mut Option<::tandvard_runtime::Start<'i>>,
     ) -> Result<Option<Self>, ::tandvard_runtime::Error> {
         let Some(s) = next.as_ref() else { return Ok(None) };
-        if r.is(s, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"fkCaseId") {
+        if r.matches(s, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"fkCaseId") {
             return Ok(
                 Some(
                     Self::FkCaseId(
@@ -420,7 +420,7 @@ impl RelatesToTypeChoice {
                 ),
             );
         }
-        if r.is(s, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"clientCaseId") {
+        if r.matches(s, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"clientCaseId") {
             return Ok(
                 Some(
                     Self::ClientCaseId(

@@ -257,7 +257,7 @@ pub struct EchoResponseType {
     /// The text as received. Swedish: mottagen text.
     pub payload: EchoResponseTypePayload,
     /// The RequestHeader as FK parsed it. Swedish: mottaget anropshuvud.
-    pub received_header: Option<super::common_v1::RequestHeaderType>,
+    pub received_header: Option<Box<super::common_v1::RequestHeaderType>>,
     /// Elements of other namespaces admitted by the `xs:any` extension point,
     /// kept verbatim so they survive a read-write round trip.
     pub any: Vec<::tandvard_runtime::AnyElement>,
@@ -273,7 +273,8 @@ impl ::tandvard_runtime::XmlRead for EchoResponseType {
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let payload = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"payload")?;
         let received_header = r
-            .opt(&mut next, super::NS_TEST_RESPONDER_V1, b"receivedHeader")?;
+            .opt(&mut next, super::NS_TEST_RESPONDER_V1, b"receivedHeader")?
+            .map(Box::new);
         let any = r
             .any(
                 &mut next,
@@ -296,7 +297,9 @@ impl ::tandvard_runtime::XmlWrite for EchoResponseType {
         w.close_start();
         w.elem("ns11:result", &self.result);
         w.leaf("<ns11:payload>", "</ns11:payload>", &self.payload);
-        w.elem_opt("ns11:receivedHeader", &self.received_header);
+        if let Some(v) = &self.received_header {
+            w.elem("ns11:receivedHeader", &**v);
+        }
         w.any(&self.any);
         w.end(name);
     }

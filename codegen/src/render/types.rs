@@ -56,6 +56,8 @@ pub struct TypeRenderer<'c> {
     recursive: BTreeSet<String>,
     /// Named complex types whose values are large inline (see [`Self::find_large`]).
     large: BTreeSet<String>,
+    /// Named complex types above [`LARGE_OPTIONAL_TYPE`]: optional fields of them are boxed.
+    large_optional: BTreeSet<String>,
     /// Namespace constants used: URI to constant name.
     ns_consts: BTreeMap<String, String>,
     /// Named complex types derived from each named complex type, transitively.
@@ -72,6 +74,11 @@ const NO_NS: &str = "";
 /// Estimated inline size (bytes) above which single-valued fields of a complex type are
 /// boxed.
 const LARGE_TYPE: usize = 2048;
+
+/// Estimated inline size (bytes) above which optional single-valued fields of a complex type
+/// are boxed: UBL aggregates have dozens of optional children, mostly absent, which would
+/// otherwise make every value (and every `Vec` element) kilobytes large.
+const LARGE_OPTIONAL_TYPE: usize = 256;
 
 impl<'c> TypeRenderer<'c> {
     /// Plans module and type names.
@@ -103,6 +110,7 @@ impl<'c> TypeRenderer<'c> {
             out: BTreeMap::new(),
             recursive: BTreeSet::new(),
             large: BTreeSet::new(),
+            large_optional: BTreeSet::new(),
             ns_consts: BTreeMap::new(),
             derived: derived_types(contract),
             poly: BTreeMap::new(),
@@ -126,13 +134,16 @@ impl<'c> TypeRenderer<'c> {
             self.type_size(k, &mut sizes, &mut visiting);
         }
         for (k, size) in sizes {
-            if size > LARGE_TYPE
+            if size > LARGE_OPTIONAL_TYPE
                 && is_complex(
                     self.contract,
                     &QName::parse_clark(&k).unwrap_or_else(|| QName::new(None, "")),
                 )
             {
-                self.large.insert(k);
+                if size > LARGE_TYPE {
+                    self.large.insert(k.clone());
+                }
+                self.large_optional.insert(k);
             }
         }
     }
@@ -1433,7 +1444,7 @@ impl<'c> TypeRenderer<'c> {
                             let max_tok = opt_usize(e.max_occurs);
                             variants.push(quote! { #vname(Vec<#ty>) });
                             reads.push(quote! {
-                                if r.is(s, #ns, #local) {
+                                if r.matches(s, #ns, #local) {
                                     return Ok(Some(Self::#vname(r.rep(next, #ns, #local, #min, #max_tok)?)));
                                 }
                             });
@@ -1441,7 +1452,7 @@ impl<'c> TypeRenderer<'c> {
                         } else if boxed {
                             variants.push(quote! { #vname(Box<#ty>) });
                             reads.push(quote! {
-                                if r.is(s, #ns, #local) {
+                                if r.matches(s, #ns, #local) {
                                     return Ok(Some(Self::#vname(Box::new(r.req(next, #ns, #local)?))));
                                 }
                             });
@@ -1449,7 +1460,7 @@ impl<'c> TypeRenderer<'c> {
                         } else {
                             variants.push(quote! { #vname(#ty) });
                             reads.push(quote! {
-                                if r.is(s, #ns, #local) {
+                                if r.matches(s, #ns, #local) {
                                     return Ok(Some(Self::#vname(r.req(next, #ns, #local)?)));
                                 }
                             });
@@ -1486,7 +1497,7 @@ impl<'c> TypeRenderer<'c> {
                             .map(|q| {
                                 let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
                                 let local = Literal::byte_string(q.local.as_bytes());
-                                quote! { r.is(s, #ns, #local) }
+                                quote! { r.matches(s, #ns, #local) }
                             })
                             .collect::<Vec<_>>();
                         let many = inner.max_occurs != Some(1);
@@ -1575,7 +1586,7 @@ impl<'c> TypeRenderer<'c> {
                 .map(|q| {
                     let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
                     let local = Literal::byte_string(q.local.as_bytes());
-                    quote! { r.is(s, #ns, #local) }
+                    quote! { r.matches(s, #ns, #local) }
                 })
                 .collect();
             // A group that starts with a wildcard (no first names) starts at any element.
@@ -1654,6 +1665,14 @@ impl<'c> TypeRenderer<'c> {
         }
     }
 
+    /// Like [`Self::needs_box`], for an optional single-valued field (boxed from a lower size).
+    fn needs_box_optional(&self, t: &TypeUse) -> bool {
+        match t {
+            TypeUse::Named(q) => self.needs_box(t) || self.large_optional.contains(&q.to_string()),
+            _ => false,
+        }
+    }
+
     fn particle_field(
         &mut self,
         p: &Particle,
@@ -1672,7 +1691,11 @@ impl<'c> TypeRenderer<'c> {
                 let local = Literal::byte_string(e.name.local.as_bytes());
                 let written = self.prefixed(&e.name);
                 let fdoc = self.doc(e.doc.as_deref());
-                let boxed = self.needs_box(&e.type_);
+                let boxed = if (e.min_occurs, e.max_occurs) == (0, Some(1)) {
+                    self.needs_box_optional(&e.type_)
+                } else {
+                    self.needs_box(&e.type_)
+                };
                 let leaf = is_simple_use(self.contract, &e.type_) && !e.nillable;
                 let open = format!("<{written}>");
                 let close = format!("</{written}>");
@@ -1776,7 +1799,7 @@ impl<'c> TypeRenderer<'c> {
             let written = self.prefixed(&e.name);
             slots.push(quote! { let mut #lident: Option<#ty> = None; });
             arms.push(quote! {
-                if r.is(s, #ns, #local) {
+                if r.matches(s, #ns, #local) {
                     if #lident.is_some() {
                         return Err(r.unexpected(next, &[]));
                     }

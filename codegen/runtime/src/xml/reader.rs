@@ -1,6 +1,7 @@
 //! The document reader used by generated code.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use quick_xml::events::{BytesStart, Event};
@@ -85,6 +86,13 @@ impl ReadOptions {
 const MAX_BINDINGS: usize = 4096;
 /// Intern-table size above which a hash index is used instead of a linear search.
 const LINEAR_INTERN: usize = 32;
+
+/// Slots of the namespace-id cache (see [`Reader::matches`]); a power of two.
+const NS_CACHE: usize = 16;
+
+/// One slot of the namespace-id cache: (address, length) of a `&'static str` URI and its
+/// id in this document.
+type NsSlot = Cell<(usize, usize, NsId)>;
 
 /// One element start tag: its resolved name, the raw tag, and where it is.
 ///
@@ -324,6 +332,9 @@ pub struct Reader<'i> {
     bindings: Vec<Binding<'i>>,
     uris: Vec<Box<str>>,
     uri_index: HashMap<Box<str>, NsId>,
+    /// Direct-mapped cache from a `&'static str` URI (by address and length, which
+    /// identify its content for the whole program) to its interned id.
+    ns_cache: [NsSlot; NS_CACHE],
     memos: Vec<SkipMemo<'i>>,
     /// The element most recently closed: (qname, index, repeated), for error messages.
     last_closed: (&'i [u8], u32, bool),
@@ -395,6 +406,7 @@ impl<'i> Reader<'i> {
             bindings: Vec::with_capacity(16),
             uris: vec!["".into(), XML_NS.into()],
             uri_index: HashMap::new(),
+            ns_cache: std::array::from_fn(|_| Cell::new((0, usize::MAX, NsId::NONE))),
             memos: Vec::new(),
             last_closed: (&[], 0, false),
             phase: Phase::Prolog,
@@ -506,6 +518,42 @@ impl<'i> Reader<'i> {
     #[inline]
     pub fn is(&self, start: &Start<'_>, ns: &str, local: &[u8]) -> bool {
         start.local == local && self.ns_is(start.ns, ns)
+    }
+
+    /// Like [`is`](Self::is), for a namespace URI with a `'static` lifetime (the constants
+    /// of generated code): the namespace is compared by id, through a small cache from the
+    /// URI's address to its id, instead of comparing the URI text.
+    #[inline]
+    pub fn matches(&self, start: &Start<'_>, ns: &'static str, local: &[u8]) -> bool {
+        start.local == local && self.ns_is_static(start.ns, ns)
+    }
+
+    /// Whether namespace `id` is `uri`, comparing ids (see [`matches`](Self::matches)).
+    #[inline]
+    pub fn ns_is_static(&self, id: NsId, uri: &'static str) -> bool {
+        if uri.is_empty() {
+            return id == NsId::NONE;
+        }
+        let addr = uri.as_ptr() as usize;
+        let slot = &self.ns_cache[((addr >> 3) ^ uri.len()) & (NS_CACHE - 1)];
+        let (a, l, cached) = slot.get();
+        if a == addr && l == uri.len() {
+            return id == cached;
+        }
+        self.ns_is_static_slow(id, uri, slot)
+    }
+
+    #[cold]
+    fn ns_is_static_slow(&self, id: NsId, uri: &'static str, slot: &NsSlot) -> bool {
+        match self.ns_id(uri) {
+            // Interned ids never change within a document, so the entry stays valid.
+            Some(known) => {
+                slot.set((uri.as_ptr() as usize, uri.len(), known));
+                id == known
+            }
+            // Not interned yet: no element so far is in it (not cached, it may come later).
+            None => false,
+        }
     }
 
     /// `{uri}local` of an element, for messages.
@@ -969,12 +1017,12 @@ impl<'i> Reader<'i> {
     pub fn req<T: XmlRead>(
         &mut self,
         next: &mut Option<Start<'i>>,
-        ns: &str,
+        ns: &'static str,
         local: &[u8],
     ) -> Result<T, Error> {
         loop {
             match next.take() {
-                Some(s) if self.is(&s, ns, local) => {
+                Some(s) if self.matches(&s, ns, local) => {
                     let v = T::read(self, s)?;
                     *next = self.next_sibling()?;
                     return Ok(v);
@@ -1005,12 +1053,12 @@ impl<'i> Reader<'i> {
     pub fn opt<T: XmlRead>(
         &mut self,
         next: &mut Option<Start<'i>>,
-        ns: &str,
+        ns: &'static str,
         local: &[u8],
     ) -> Result<Option<T>, Error> {
         loop {
             match next {
-                Some(s) if self.is(s, ns, local) => {
+                Some(s) if self.matches(s, ns, local) => {
                     if let Some(s) = next.take() {
                         let v = T::read(self, s)?;
                         *next = self.next_sibling()?;
@@ -1035,7 +1083,7 @@ impl<'i> Reader<'i> {
     pub fn rep<T: XmlRead>(
         &mut self,
         next: &mut Option<Start<'i>>,
-        ns: &str,
+        ns: &'static str,
         local: &[u8],
         min: usize,
         max: Option<usize>,
@@ -1043,7 +1091,7 @@ impl<'i> Reader<'i> {
         let mut out = Vec::new();
         loop {
             match next {
-                Some(s) if self.is(s, ns, local) => {
+                Some(s) if self.matches(s, ns, local) => {
                     if max.is_some_and(|m| out.len() >= m) {
                         let pos = s.pos;
                         return Err(self.error_at(
@@ -1645,7 +1693,8 @@ impl<'i> Reader<'i> {
     /// The `xsi:type` of `start` (which must be the innermost open element), resolved to
     /// (namespace, local name).
     pub fn xsi_type(&self, start: &Start<'i>) -> Result<Option<(NsId, String)>, Error> {
-        if all_ws(start.raw.attributes_raw()) {
+        // Fast path: no attribute named `type` unless the bytes occur in the tag.
+        if !contains(start.raw.attributes_raw(), b"type") {
             return Ok(None);
         }
         for a in self.attrs(start) {
@@ -1732,14 +1781,21 @@ impl<'i> Reader<'i> {
         }
         for a in self.attrs(start) {
             let a = a?;
-            let uri = self.ns_uri(a.ns);
-            if uri == XSI_NS || SOAP_ENV_NS.contains(&uri) {
+            // Local name first (it usually differs in length, which is cheap), then the
+            // namespace; an unqualified attribute's namespace is `""` (no string compare).
+            let unqualified = a.ns == NsId::NONE;
+            if known.iter().any(|(n, l)| {
+                l.as_bytes() == a.local
+                    && if unqualified {
+                        n.is_empty()
+                    } else {
+                        self.ns_is(a.ns, n)
+                    }
+            }) {
                 continue;
             }
-            if known
-                .iter()
-                .any(|(n, l)| *n == uri && l.as_bytes() == a.local)
-            {
+            let uri = self.ns_uri(a.ns);
+            if !unqualified && (uri == XSI_NS || SOAP_ENV_NS.contains(&uri)) {
                 continue;
             }
             let admitted = wildcard.is_some_and(|w| match w {
@@ -1876,10 +1932,10 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     if needle.is_empty() {
         return true;
     }
-    let first = needle[0];
-    let last_start = haystack.len().saturating_sub(needle.len());
-    if haystack.len() < needle.len() {
-        return false;
-    }
-    (0..=last_start).any(|i| haystack[i] == first && &haystack[i..i + needle.len()] == needle)
+    let n = needle.len();
+    let (first, last) = (needle[0], needle[n - 1]);
+    // First and last byte before the whole comparison (which is a `memcmp` call).
+    haystack
+        .windows(n)
+        .any(|w| w[0] == first && w[n - 1] == last && w == needle)
 }
