@@ -725,19 +725,7 @@ impl<'c> TypeRenderer<'c> {
             SimpleVariety::List(item) => {
                 let item_ty = self.rust_type(item, &module, &path.name, "item");
                 let inner = quote! { ::tandvard_runtime::XsList<#item_ty> };
-                let mut checks = TokenStream::new();
-                if let Some(n) = s.facets.length {
-                    let n = n as usize;
-                    checks.extend(quote! { ::tandvard_runtime::facets::length(value, #n)?; });
-                }
-                if let Some(n) = s.facets.min_length {
-                    let n = n as usize;
-                    checks.extend(quote! { ::tandvard_runtime::facets::min_length(value, #n)?; });
-                }
-                if let Some(n) = s.facets.max_length {
-                    let n = n as usize;
-                    checks.extend(quote! { ::tandvard_runtime::facets::max_length(value, #n)?; });
-                }
+                let checks = length_checks(&s.facets);
                 // Patterns of a list apply to its whole (collapsed) text.
                 let (_, lexical) = self.facet_checks(
                     Builtin::NmTokens,
@@ -926,6 +914,32 @@ impl<'c> TypeRenderer<'c> {
 
     /// Checks of a value against facets, and (for types that are not text) checks of its
     /// lexical form: `pattern` applies to the text as written, e.g. `\d\d77` on a gYear.
+    /// The check of `pattern` facets (one regex: a value must match one of them), translated
+    /// from XSD regex syntax at generation time; untranslatable patterns become a warning.
+    fn pattern_check(&mut self, patterns: &[String], type_name: &str) -> TokenStream {
+        let mut translated = Vec::new();
+        for p in patterns {
+            match ::tandvard_runtime::xsd_pattern_to_regex(p) {
+                Ok(re) => translated.push(re),
+                Err(e) => self.warnings.push(format!(
+                    "{type_name}: pattern {p:?} cannot be translated ({e}); it is not checked"
+                )),
+            }
+        }
+        if translated.is_empty() {
+            return TokenStream::new();
+        }
+        let re = translated.join("|");
+        let shown = patterns.join(" | ");
+        quote! {
+            static PATTERN: ::std::sync::LazyLock<::tandvard_runtime::regex::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::tandvard_runtime::regex::Regex::new(#re).expect("pattern translated and checked at generation time")
+                });
+            ::tandvard_runtime::facets::pattern(value, &PATTERN, #shown)?;
+        }
+    }
+
     fn facet_checks(
         &mut self,
         b: Builtin,
@@ -935,75 +949,14 @@ impl<'c> TypeRenderer<'c> {
         let mut out = TokenStream::new();
         let mut lexical = TokenStream::new();
         let is_text = builtin_is_text(b);
-        if !is_text && !f.patterns.is_empty() {
-            let mut translated = Vec::new();
-            for p in &f.patterns {
-                match ::tandvard_runtime::xsd_pattern_to_regex(p) {
-                    Ok(re) => translated.push(re),
-                    Err(e) => self.warnings.push(format!(
-                        "{type_name}: pattern {p:?} cannot be translated ({e}); it is not checked"
-                    )),
-                }
-            }
-            if !translated.is_empty() {
-                let re = translated.join("|");
-                let shown = f.patterns.join(" | ");
-                lexical.extend(quote! {
-                    static PATTERN: ::std::sync::LazyLock<::tandvard_runtime::regex::Regex> =
-                        ::std::sync::LazyLock::new(|| {
-                            ::tandvard_runtime::regex::Regex::new(#re).expect("pattern translated and checked at generation time")
-                        });
-                    ::tandvard_runtime::facets::pattern(value, &PATTERN, #shown)?;
-                });
-            }
+        if !is_text {
+            lexical.extend(self.pattern_check(&f.patterns, type_name));
         }
         if is_text {
-            if let Some(n) = f.length {
-                let n = n as usize;
-                out.extend(quote! { ::tandvard_runtime::facets::length(value, #n)?; });
-            }
-            if let Some(n) = f.min_length {
-                let n = n as usize;
-                out.extend(quote! { ::tandvard_runtime::facets::min_length(value, #n)?; });
-            }
-            if let Some(n) = f.max_length {
-                let n = n as usize;
-                out.extend(quote! { ::tandvard_runtime::facets::max_length(value, #n)?; });
-            }
-            if !f.patterns.is_empty() {
-                let mut translated = Vec::new();
-                for p in &f.patterns {
-                    match ::tandvard_runtime::xsd_pattern_to_regex(p) {
-                        Ok(re) => translated.push(re),
-                        Err(e) => self.warnings.push(format!(
-                            "{type_name}: pattern {p:?} cannot be translated ({e}); it is not checked"
-                        )),
-                    }
-                }
-                if !translated.is_empty() {
-                    let re = translated.join("|");
-                    let shown = f.patterns.join(" | ");
-                    out.extend(quote! {
-                        static PATTERN: ::std::sync::LazyLock<::tandvard_runtime::regex::Regex> =
-                            ::std::sync::LazyLock::new(|| {
-                                ::tandvard_runtime::regex::Regex::new(#re).expect("pattern translated and checked at generation time")
-                            });
-                        ::tandvard_runtime::facets::pattern(value, &PATTERN, #shown)?;
-                    });
-                }
-            }
+            out.extend(length_checks(f));
+            out.extend(self.pattern_check(&f.patterns, type_name));
         } else if matches!(b, Builtin::HexBinary | Builtin::Base64Binary) {
-            for (facet, v) in [
-                ("length", f.length),
-                ("min_length", f.min_length),
-                ("max_length", f.max_length),
-            ] {
-                if let Some(n) = v {
-                    let n = n as usize;
-                    let func = format_ident!("{}", facet);
-                    out.extend(quote! { ::tandvard_runtime::facets::#func(value, #n)?; });
-                }
-            }
+            out.extend(length_checks(f));
         }
         let bound = |this: &mut Self, v: &Option<String>, func: &str| -> TokenStream {
             let Some(v) = v else {
@@ -2011,6 +1964,24 @@ fn local_of(field: &str) -> Ident {
     } else {
         format_ident!("{}", field)
     }
+}
+
+/// `length`, `minLength` and `maxLength` checks (characters, octets or items: the runtime's
+/// `FacetLength` decides the unit by the value's type).
+fn length_checks(f: &Facets) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (facet, v) in [
+        ("length", f.length),
+        ("min_length", f.min_length),
+        ("max_length", f.max_length),
+    ] {
+        if let Some(n) = v {
+            let n = n as usize;
+            let func = format_ident!("{}", facet);
+            out.extend(quote! { ::tandvard_runtime::facets::#func(value, #n)?; });
+        }
+    }
+    out
 }
 
 fn opt_usize(max: Option<u64>) -> TokenStream {
