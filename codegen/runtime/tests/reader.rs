@@ -608,3 +608,148 @@ fn garbage_never_panics() {
         let _ = from_xml_with::<Claim>(&v, &lenient());
     }
 }
+
+/// A type read the way generated code reads one with attributes: one pass over the start
+/// tag's attributes (`set_attr`, `other_attr`, `required_attr`).
+#[derive(Debug)]
+struct Tagged {
+    code: String,
+    count: Option<u32>,
+    extra: Vec<tandvard_runtime::AnyAttribute>,
+    /// `code` read again after the children (from the raw tag, not the parsed one).
+    code_late: Option<String>,
+    child: Option<String>,
+}
+
+impl XmlRead for Tagged {
+    fn read<'i>(r: &mut Reader<'i>, start: Start<'i>) -> Result<Self, Error> {
+        let mut code: Option<String> = None;
+        let mut count: Option<u32> = None;
+        let mut extra = Vec::new();
+        if r.has_attrs(&start) {
+            for a in r.attrs(&start) {
+                let a = a?;
+                match a.local {
+                    b"code" if a.ns == tandvard_runtime::NsId::NONE => r.set_attr(&mut code, a)?,
+                    b"count" if a.ns == tandvard_runtime::NsId::NONE => {
+                        r.set_attr(&mut count, a)?
+                    }
+                    _ => {
+                        if let Some(x) =
+                            r.other_attr(a, Some((NS, "TaggedType")), Some(AnyNs::Other(&[NS])))?
+                        {
+                            extra.push(x);
+                        }
+                    }
+                }
+            }
+        }
+        let code = r.required_attr(code, &start, None, b"code")?;
+        let mut next = r.first_child(&start)?;
+        let child = r.opt(&mut next, NS, b"child")?;
+        let code_late = r.attr::<String>(&start, None, b"code")?;
+        r.end(next)?;
+        Ok(Tagged {
+            code,
+            count,
+            extra,
+            code_late,
+            child,
+        })
+    }
+}
+
+impl RootElement for Tagged {
+    const NAMESPACE: &'static str = NS;
+    const LOCAL_NAME: &'static str = "Tagged";
+    const PREFIXED_NAME: &'static str = "c:Tagged";
+    const NAMESPACES: &'static [(&'static str, &'static str)] = &[("c", NS)];
+}
+
+#[test]
+fn attributes_in_one_pass() {
+    let xsi = r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#;
+    let ok = format!(
+        r#"<c:Tagged xmlns:c="urn:example:claims" xmlns:o="urn:other" {xsi} count="3" code="A&amp;B" o:note="kept" xsi:type="c:TaggedType"><c:child>x</c:child></c:Tagged>"#
+    );
+    let t = from_xml::<Tagged>(ok.as_bytes()).expect("reads");
+    assert_eq!(t.code, "A&B");
+    assert_eq!(t.count, Some(3));
+    assert_eq!(t.child.as_deref(), Some("x"));
+    // Asked for after a child element was opened: parsed again from the tag, same value.
+    assert_eq!(t.code_late.as_deref(), Some("A&B"));
+    assert_eq!(t.extra.len(), 1);
+    assert_eq!(
+        (
+            t.extra[0].namespace.as_str(),
+            t.extra[0].local.as_str(),
+            t.extra[0].value.as_str()
+        ),
+        ("urn:other", "note", "kept")
+    );
+
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            r#"code="A" code="B""#,
+            "/c:Tagged/@code",
+            "duplicate attribute",
+        ),
+        (
+            r#"count="1""#,
+            "/c:Tagged",
+            "missing required attribute code",
+        ),
+        (r#"code="A" count="x""#, "/c:Tagged/@count", "invalid"),
+        (
+            r#"code="A" size="2""#,
+            "/c:Tagged/@size",
+            "attribute size is not declared",
+        ),
+        (
+            r#"code="A" xsi:type="c:Other""#,
+            "/c:Tagged/@xsi:type",
+            "is not {urn:example:claims}TaggedType",
+        ),
+        (
+            r#"code="A" xsi:nil="true""#,
+            "/c:Tagged/@xsi:nil",
+            "not nillable",
+        ),
+    ];
+    for (attrs, path, message) in cases {
+        let doc = format!(r#"<c:Tagged xmlns:c="urn:example:claims" {xsi} {attrs}/>"#);
+        let e = read_err::<Tagged>(&doc);
+        assert_eq!(e.path, path, "{attrs}: {e}");
+        assert!(e.to_string().contains(message), "{attrs}: {e}");
+    }
+}
+
+#[test]
+fn simple_typed_elements_take_no_attributes() {
+    let one_line = "  <c:line><c:code>A</c:code><c:amount>1</c:amount></c:line>";
+    let doc = claim_doc(one_line).replace("<c:patient>", r#"<c:patient kind="x">"#);
+    let e = read_err::<Claim>(&doc);
+    assert_eq!(e.path, "/c:Claim/c:patient/@kind");
+    assert!(
+        e.to_string().contains("attribute kind is not declared"),
+        "{e}"
+    );
+    // xsi: attributes other than a true xsi:nil are allowed.
+    let xsi = r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#;
+    let doc = claim_doc(one_line).replace(
+        "<c:patient>",
+        &format!(
+            r#"<c:patient {xsi} xmlns:xs="http://www.w3.org/2001/XMLSchema" xsi:type="xs:string" xsi:nil="false">"#
+        ),
+    );
+    assert_eq!(
+        from_xml::<Claim>(doc.as_bytes()).expect("reads").patient,
+        "P"
+    );
+    let doc = claim_doc(one_line).replace(
+        "<c:patient>",
+        &format!(r#"<c:patient {xsi} xsi:nil="true">"#),
+    );
+    let e = read_err::<Claim>(&doc);
+    assert!(e.to_string().contains("not nillable"), "{e}");
+}

@@ -243,11 +243,30 @@ pub(crate) fn escape_attr(out: &mut String, s: &str) {
 #[inline]
 pub(crate) fn needs_text_escape(b: &[u8]) -> Option<usize> {
     b.iter()
-        .position(|&c| matches!(c, b'&' | b'<' | b'>' | b'\r'))
+        .position(|&c| ESCAPE_CLASS[c as usize] & TEXT_ESCAPE != 0)
 }
 
 #[inline]
 pub(crate) fn needs_attr_escape(b: &[u8]) -> Option<usize> {
     b.iter()
-        .position(|&c| matches!(c, b'&' | b'<' | b'>' | b'"' | b'\t' | b'\n' | b'\r'))
+        .position(|&c| ESCAPE_CLASS[c as usize] & ATTR_ESCAPE != 0)
 }
+
+/// Bit in [`ESCAPE_CLASS`]: the byte is escaped in element content.
+const TEXT_ESCAPE: u8 = 1;
+/// Bit in [`ESCAPE_CLASS`]: the byte is escaped in an attribute value.
+const ATTR_ESCAPE: u8 = 2;
+
+/// Which bytes need escaping where (one table lookup per byte instead of a chain of
+/// comparisons: the writer scans every string value it writes).
+static ESCAPE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'&' as usize] = TEXT_ESCAPE | ATTR_ESCAPE;
+    t[b'<' as usize] = TEXT_ESCAPE | ATTR_ESCAPE;
+    t[b'>' as usize] = TEXT_ESCAPE | ATTR_ESCAPE;
+    t[b'\r' as usize] = TEXT_ESCAPE | ATTR_ESCAPE;
+    t[b'"' as usize] = ATTR_ESCAPE;
+    t[b'\t' as usize] = ATTR_ESCAPE;
+    t[b'\n' as usize] = ATTR_ESCAPE;
+    t
+};

@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::any::AnyElement;
 use super::chars::{
-    RawAttrs, XML_NS, XMLNS_NS, XSI_NS, all_ws, attr_value, resolve_reference, split_qname,
+    RawAttr, RawAttrs, XML_NS, XMLNS_NS, XSI_NS, all_ws, attr_value, resolve_reference, split_qname,
 };
 use crate::error::{Error, ErrorKind, ValueError, quote};
 use crate::value::SimpleValue;
@@ -178,6 +178,8 @@ pub trait XmlRead: Sized {
 impl<T: SimpleValue> XmlRead for T {
     #[inline]
     fn read<'i>(r: &mut Reader<'i>, start: Start<'i>) -> Result<Self, Error> {
+        // A simple type has no attributes: only `xsi:` ones are allowed.
+        r.no_attrs(&start, None)?;
         r.value(start)
     }
 }
@@ -344,6 +346,10 @@ pub struct Reader<'i> {
     mixed: Vec<MixedText>,
     /// The text of the mixed-content element closed most recently, for `take_mixed`.
     taken_mixed: Option<Vec<String>>,
+    /// The attributes of the start tag opened most recently (at byte `tag_attrs_pos`),
+    /// parsed once when it was opened, so that reading them does not parse them again.
+    tag_attrs: Vec<RawAttr<'i>>,
+    tag_attrs_pos: u64,
 }
 
 /// Text segments of a mixed-content element: `chunks[k]` is the text before its k-th child
@@ -413,6 +419,8 @@ impl<'i> Reader<'i> {
             seen_event: false,
             mixed: Vec::new(),
             taken_mixed: None,
+            tag_attrs: Vec::with_capacity(8),
+            tag_attrs_pos: u64::MAX,
         })
     }
 
@@ -730,6 +738,8 @@ impl<'i> Reader<'i> {
             child_run: 0,
             repeated: false,
         });
+        self.tag_attrs.clear();
+        self.tag_attrs_pos = pos as u64;
         if tag.len() > name_len {
             self.declare(&tag[name_len..])?;
         }
@@ -757,16 +767,19 @@ impl<'i> Reader<'i> {
         })
     }
 
-    /// Validates the attributes of a start tag and pushes its namespace declarations.
+    /// Validates the attributes of a start tag, keeps them in `tag_attrs` and pushes its
+    /// namespace declarations.
     fn declare(&mut self, attrs: &'i [u8]) -> Result<(), Error> {
         for a in RawAttrs::new(attrs) {
             let a = match a {
                 Ok(a) => a,
                 Err((off, msg)) => {
+                    self.tag_attrs_pos = u64::MAX;
                     let pos = self.offset_of(attrs) + off;
                     return Err(self.error_at(pos as u64, ErrorKind::Syntax(msg.into())));
                 }
             };
+            self.tag_attrs.push(a);
             let prefix: &'i [u8] = match a.qname {
                 b"xmlns" => &a.qname[5..],
                 [b'x', b'm', b'l', b'n', b's', b':', p @ ..] => p,
@@ -1106,7 +1119,14 @@ impl<'i> Reader<'i> {
                         f.repeated = true;
                     }
                     if let Some(s) = next.take() {
-                        out.push(T::read(self, s)?);
+                        let v = T::read(self, s)?;
+                        if out.capacity() == 0 {
+                            // Most repeated children occur once or twice: start with room
+                            // for one instead of `Vec`'s default of four (kilobytes for
+                            // the large aggregates of schemas like UBL).
+                            out.reserve_exact(1);
+                        }
+                        out.push(v);
                         *next = self.next_sibling()?;
                     }
                 }
@@ -1570,12 +1590,23 @@ impl<'i> Reader<'i> {
     /// The attributes of `start` (namespace declarations excluded). Call before reading
     /// the element's content (prefixes resolve against the element's scope).
     pub fn attrs<'r>(&'r self, start: &Start<'i>) -> Attrs<'r, 'i> {
+        if start.pos == self.tag_attrs_pos {
+            // Parsed when the tag was opened (the usual case: a type reads its attributes
+            // before its content).
+            return Attrs {
+                r: self,
+                raw: RawAttrs::new(&[]),
+                base: &[],
+                cached: Some(0),
+            };
+        }
         let raw = self.reslice(&start.raw).unwrap_or(&[]);
         let name_len = start.raw.name().as_ref().len().min(raw.len());
         Attrs {
             r: self,
             raw: RawAttrs::new(&raw[name_len..]),
             base: &raw[name_len..],
+            cached: None,
         }
     }
 
@@ -1607,6 +1638,154 @@ impl<'i> Reader<'i> {
             }
         }
         Ok(None)
+    }
+
+    /// Whether the start tag carries any attributes (namespace declarations included).
+    #[inline]
+    pub fn has_attrs(&self, start: &Start<'i>) -> bool {
+        !all_ws(start.raw.attributes_raw())
+    }
+
+    /// Stores a declared attribute found in the one-pass attribute loop of generated code
+    /// (`for a in r.attrs(&start) { match a.local { ... } }`): parses it into `slot`; an
+    /// attribute that occurs twice is an error (XML forbids it).
+    #[inline]
+    pub fn set_attr<T: SimpleValue>(&self, slot: &mut Option<T>, a: Attr<'i>) -> Result<(), Error> {
+        if slot.is_some() {
+            return Err(self.attr_error(
+                a.qname,
+                a.pos,
+                ErrorKind::Syntax("duplicate attribute".into()),
+            ));
+        }
+        *slot = Some(self.parse_attr(a)?);
+        Ok(())
+    }
+
+    /// A required attribute after the attribute loop: its value, or the error that names
+    /// the element and the missing attribute.
+    #[inline]
+    pub fn required_attr<T>(
+        &self,
+        value: Option<T>,
+        start: &Start<'i>,
+        ns: Option<&str>,
+        local: &[u8],
+    ) -> Result<T, Error> {
+        match value {
+            Some(v) => Ok(v),
+            None => Err(self.missing_attr(start, ns, local)),
+        }
+    }
+
+    #[cold]
+    fn missing_attr(&self, start: &Start<'i>, ns: Option<&str>, local: &[u8]) -> Error {
+        self.error_at(
+            start.pos,
+            ErrorKind::Other(format!(
+                "missing required attribute {}",
+                clark(ns.unwrap_or(""), local)
+            )),
+        )
+    }
+
+    /// An attribute the element's type does not declare, in the one-pass attribute loop:
+    /// `xsi:type` must name `ty` (the type being read, when it is named), `xsi:nil` must not
+    /// be true (nillable elements are read through [`Nillable`]), other `xsi:` and SOAP
+    /// envelope attributes are allowed; any other attribute is returned when the `wildcard`
+    /// (`xs:anyAttribute`) admits it and is an error otherwise.
+    pub fn other_attr(
+        &self,
+        a: Attr<'i>,
+        ty: Option<(&str, &str)>,
+        wildcard: Option<AnyNs<'_>>,
+    ) -> Result<Option<AnyAttribute>, Error> {
+        if a.ns != NsId::NONE {
+            let uri = self.ns_uri(a.ns);
+            if uri == XSI_NS {
+                match a.local {
+                    b"type" => self.check_xsi_type_attr(&a, ty)?,
+                    b"nil" if self.parse_attr::<bool>(a.clone())? => {
+                        return Err(self.attr_error(
+                            a.qname,
+                            a.pos,
+                            ErrorKind::Other(
+                                "xsi:nil=\"true\" on an element that is not nillable".into(),
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+                return Ok(None);
+            }
+            if SOAP_ENV_NS.contains(&uri) {
+                return Ok(None);
+            }
+        }
+        let admitted = wildcard.is_some_and(|w| match w {
+            AnyNs::Any => true,
+            AnyNs::Other(excluded) => {
+                a.ns != NsId::NONE && !excluded.iter().any(|u| self.ns_is(a.ns, u))
+            }
+            AnyNs::List(list) => list.iter().any(|u| self.ns_is(a.ns, u)),
+        });
+        if !admitted {
+            return Err(self.attr_error(
+                a.qname,
+                a.pos,
+                ErrorKind::Other(format!(
+                    "attribute {} is not declared for this element",
+                    clark(self.ns_uri(a.ns), a.local)
+                )),
+            ));
+        }
+        Ok(Some(AnyAttribute {
+            namespace: self.ns_uri(a.ns).to_owned(),
+            local: String::from_utf8_lossy(a.local).into_owned(),
+            value: a.value.into_owned(),
+        }))
+    }
+
+    /// Checks the attributes of an element whose type declares none (and no wildcard):
+    /// see [`other_attr`](Self::other_attr).
+    #[inline]
+    pub fn no_attrs(&self, start: &Start<'i>, ty: Option<(&str, &str)>) -> Result<(), Error> {
+        if self.has_attrs(start) {
+            self.no_attrs_slow(start, ty)?;
+        }
+        Ok(())
+    }
+
+    fn no_attrs_slow(&self, start: &Start<'i>, ty: Option<(&str, &str)>) -> Result<(), Error> {
+        for a in self.attrs(start) {
+            self.other_attr(a?, ty, None)?;
+        }
+        Ok(())
+    }
+
+    fn check_xsi_type_attr(&self, a: &Attr<'i>, ty: Option<(&str, &str)>) -> Result<(), Error> {
+        let Some((t, l)) = self.resolve_qname(&a.value) else {
+            return Err(self.attr_error(
+                a.qname,
+                a.pos,
+                ErrorKind::Other(format!(
+                    "xsi:type {} is not a QName whose prefix is declared",
+                    quote(&a.value)
+                )),
+            ));
+        };
+        match ty {
+            Some((ns, local)) if !(self.ns_is(t, ns) && l == local) => Err(self.attr_error(
+                a.qname,
+                a.pos,
+                ErrorKind::Other(format!(
+                    "xsi:type {} is not {} or a known type derived from it",
+                    clark(self.ns_uri(t), l.as_bytes()),
+                    clark(ns, local.as_bytes())
+                )),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Parses an attribute value as `T`; errors name the attribute path.
@@ -1830,6 +2009,8 @@ pub struct Attrs<'r, 'i> {
     r: &'r Reader<'i>,
     raw: RawAttrs<'i>,
     base: &'i [u8],
+    /// Index into the reader's `tag_attrs` when they are the tag's attributes.
+    cached: Option<usize>,
 }
 
 impl<'i> Iterator for Attrs<'_, 'i> {
@@ -1837,7 +2018,15 @@ impl<'i> Iterator for Attrs<'_, 'i> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let a = match self.raw.next()? {
+            let next = match &mut self.cached {
+                Some(i) => {
+                    let a = *self.r.tag_attrs.get(*i)?;
+                    *i += 1;
+                    Ok(a)
+                }
+                None => self.raw.next()?,
+            };
+            let a = match next {
                 Ok(a) => a,
                 Err((off, msg)) => {
                     let pos = (self.r.offset_of(self.base) + off) as u64;
