@@ -165,8 +165,10 @@ impl ::tandvard_runtime::XmlRead for AtbGrantType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CHECK_PATIENT_RESPONDER_V2, "AtbGrantType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(
+            &start,
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "AtbGrantType")),
+        )?;
         let mut next = r.first_child(&start)?;
         let grant_date = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"grantDate")?;
@@ -229,12 +231,10 @@ impl ::tandvard_runtime::XmlRead for CheckPatientResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CHECK_PATIENT_RESPONDER_V2,
-            "CheckPatientResponseType",
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "CheckPatientResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"result")?;
         let patient_status = r
@@ -289,12 +289,10 @@ impl ::tandvard_runtime::XmlRead for CheckPatientType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CHECK_PATIENT_RESPONDER_V2,
-            "CheckPatientType",
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "CheckPatientType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let patient_id = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"patientId")?;
@@ -361,12 +359,10 @@ impl ::tandvard_runtime::XmlRead for CompensationPeriodType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CHECK_PATIENT_RESPONDER_V2,
-            "CompensationPeriodType",
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "CompensationPeriodType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let start_date = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"startDate")?;
@@ -506,12 +502,10 @@ impl ::tandvard_runtime::XmlRead for EntitlementType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CHECK_PATIENT_RESPONDER_V2,
-            "EntitlementType",
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "EntitlementType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let entitled = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"entitled")?;
@@ -578,12 +572,10 @@ impl ::tandvard_runtime::XmlRead for PatientStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CHECK_PATIENT_RESPONDER_V2,
-            "PatientStatusType",
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "PatientStatusType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let entitlement = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"entitlement")?;
@@ -724,12 +716,10 @@ impl ::tandvard_runtime::XmlRead for StbPreAssessmentDecisionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CHECK_PATIENT_RESPONDER_V2,
-            "StbPreAssessmentDecisionType",
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "StbPreAssessmentDecisionType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let fk_case_id = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"fkCaseId")?;
@@ -796,8 +786,10 @@ impl ::tandvard_runtime::XmlRead for StbStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CHECK_PATIENT_RESPONDER_V2, "StbStatusType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(
+            &start,
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "StbStatusType")),
+        )?;
         let mut next = r.first_child(&start)?;
         let period_start = r
             .req(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"periodStart")?;
@@ -868,12 +860,10 @@ impl ::tandvard_runtime::XmlRead for SubscriptionInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CHECK_PATIENT_RESPONDER_V2,
-            "SubscriptionInfoType",
+            Some((super::NS_CHECK_PATIENT_RESPONDER_V2, "SubscriptionInfoType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let agreement_id = r
             .opt(&mut next, super::NS_CHECK_PATIENT_RESPONDER_V2, b"agreementId")?;

@@ -28,8 +28,7 @@ impl ::tandvard_runtime::XmlRead for ClaimLineOutcomeType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimLineOutcomeType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "ClaimLineOutcomeType")))?;
         let mut next = r.first_child(&start)?;
         let line_no = r.req(&mut next, super::NS_CLAIM_V2, b"lineNo")?;
         let status = r.req(&mut next, super::NS_CLAIM_V2, b"status")?;
@@ -129,8 +128,7 @@ impl ::tandvard_runtime::XmlRead for ClaimLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimLineType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "ClaimLineType")))?;
         let mut next = r.first_child(&start)?;
         let line_no = r.req(&mut next, super::NS_CLAIM_V2, b"lineNo")?;
         let condition_code = r.req(&mut next, super::NS_CLAIM_V2, b"conditionCode")?;
@@ -252,8 +250,7 @@ impl ::tandvard_runtime::XmlRead for ClaimPerformerType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimPerformerType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "ClaimPerformerType")))?;
         let mut next = r.first_child(&start)?;
         let person_id = r.req(&mut next, super::NS_COMMON_V1, b"personId")?;
         let name_ = r.req(&mut next, super::NS_COMMON_V1, b"name")?;
@@ -384,8 +381,7 @@ impl ::tandvard_runtime::XmlRead for ClaimTotalsType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimTotalsType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "ClaimTotalsType")))?;
         let mut next = r.first_child(&start)?;
         let atb_used = r.req(&mut next, super::NS_CLAIM_V2, b"atbUsed")?;
         let stb_used = r.req(&mut next, super::NS_CLAIM_V2, b"stbUsed")?;
@@ -498,8 +494,7 @@ impl ::tandvard_runtime::XmlRead for ClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ClaimType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "ClaimType")))?;
         let mut next = r.first_child(&start)?;
         let client_claim_id = r.req(&mut next, super::NS_CLAIM_V2, b"clientClaimId")?;
         let patient_id = r.req(&mut next, super::NS_CLAIM_V2, b"patientId")?;
@@ -587,8 +582,7 @@ impl ::tandvard_runtime::XmlRead for CompensationPeriodAfterType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "CompensationPeriodAfterType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "CompensationPeriodAfterType")))?;
         let mut next = r.first_child(&start)?;
         let start_date = r.req(&mut next, super::NS_CLAIM_V2, b"startDate")?;
         let end_date = r.req(&mut next, super::NS_CLAIM_V2, b"endDate")?;
@@ -649,8 +643,7 @@ impl ::tandvard_runtime::XmlRead for LabWorkType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "LabWorkType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "LabWorkType")))?;
         let mut next = r.first_child(&start)?;
         let lab_registration_id = r
             .req(&mut next, super::NS_CLAIM_V2, b"labRegistrationId")?;
@@ -895,12 +888,10 @@ impl ::tandvard_runtime::XmlRead for NewCompensationPeriodRequestType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_CLAIM_V2,
-            "NewCompensationPeriodRequestType",
+            Some((super::NS_CLAIM_V2, "NewCompensationPeriodRequestType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let requested = r.req(&mut next, super::NS_CLAIM_V2, b"requested")?;
         let patient_consent_date = r
@@ -950,8 +941,7 @@ impl ::tandvard_runtime::XmlRead for PatientPaymentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "PatientPaymentType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "PatientPaymentType")))?;
         let mut next = r.first_child(&start)?;
         let amount_paid = r.req(&mut next, super::NS_CLAIM_V2, b"amountPaid")?;
         let method = r.req(&mut next, super::NS_CLAIM_V2, b"method")?;
@@ -1051,8 +1041,7 @@ impl ::tandvard_runtime::XmlRead for PerformerCheckType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "PerformerCheckType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "PerformerCheckType")))?;
         let mut next = r.first_child(&start)?;
         let performer_ref = r.req(&mut next, super::NS_CLAIM_V2, b"performerRef")?;
         let licence_status = r.req(&mut next, super::NS_CLAIM_V2, b"licenceStatus")?;
@@ -1139,8 +1128,7 @@ impl ::tandvard_runtime::XmlRead for PerformerLicenceType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "PerformerLicenceType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "PerformerLicenceType")))?;
         let mut next = r.first_child(&start)?;
         let profession = r.req(&mut next, super::NS_CLAIM_V2, b"profession")?;
         let prescriber_code = r.opt(&mut next, super::NS_CLAIM_V2, b"prescriberCode")?;
@@ -1234,8 +1222,7 @@ impl ::tandvard_runtime::XmlRead for ReferralType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "ReferralType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "ReferralType")))?;
         let mut next = r.first_child(&start)?;
         let referred = r.req(&mut next, super::NS_CLAIM_V2, b"referred")?;
         let referral_date = r.opt(&mut next, super::NS_CLAIM_V2, b"referralDate")?;
@@ -1334,8 +1321,7 @@ impl ::tandvard_runtime::XmlRead for StbClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_CLAIM_V2, "StbClaimType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_CLAIM_V2, "StbClaimType")))?;
         let mut next = r.first_child(&start)?;
         let ground_code = r.req(&mut next, super::NS_CLAIM_V2, b"groundCode")?;
         let evidence = r.req(&mut next, super::NS_CLAIM_V2, b"evidence")?;

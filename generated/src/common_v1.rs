@@ -247,8 +247,7 @@ impl ::tandvard_runtime::XmlRead for EmptyType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "EmptyType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "EmptyType")))?;
         r.expect_empty(start)?;
         Ok(Self {})
     }
@@ -700,8 +699,7 @@ impl ::tandvard_runtime::XmlRead for OperatorIdType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "OperatorIdType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "OperatorIdType")))?;
         let mut next = r.first_child(&start)?;
         let choice = match OperatorIdTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -776,8 +774,7 @@ impl ::tandvard_runtime::XmlRead for OralHealthType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "OralHealthType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "OralHealthType")))?;
         let mut next = r.first_child(&start)?;
         let remaining_teeth = r.req(&mut next, super::NS_COMMON_V1, b"remainingTeeth")?;
         let intact_teeth = r.req(&mut next, super::NS_COMMON_V1, b"intactTeeth")?;
@@ -968,8 +965,7 @@ impl ::tandvard_runtime::XmlRead for PerformerType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "PerformerType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "PerformerType")))?;
         let mut next = r.first_child(&start)?;
         let person_id = r.req(&mut next, super::NS_COMMON_V1, b"personId")?;
         let name_ = r.req(&mut next, super::NS_COMMON_V1, b"name")?;
@@ -1045,8 +1041,7 @@ impl ::tandvard_runtime::XmlRead for PersonIdType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "PersonIdType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "PersonIdType")))?;
         let mut next = r.first_child(&start)?;
         let choice = match PersonIdTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -1141,8 +1136,7 @@ impl ::tandvard_runtime::XmlRead for PersonNameType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "PersonNameType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "PersonNameType")))?;
         let mut next = r.first_child(&start)?;
         let given_name = r.req(&mut next, super::NS_COMMON_V1, b"givenName")?;
         let family_name = r.req(&mut next, super::NS_COMMON_V1, b"familyName")?;
@@ -1295,8 +1289,7 @@ impl ::tandvard_runtime::XmlRead for RequestHeaderType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "RequestHeaderType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "RequestHeaderType")))?;
         let mut next = r.first_child(&start)?;
         let message_id = r.req(&mut next, super::NS_COMMON_V1, b"messageId")?;
         let correlation_id = r.opt(&mut next, super::NS_COMMON_V1, b"correlationId")?;
@@ -1432,8 +1425,7 @@ impl ::tandvard_runtime::XmlRead for ResultDetailType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "ResultDetailType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "ResultDetailType")))?;
         let mut next = r.first_child(&start)?;
         let code = r.req(&mut next, super::NS_COMMON_V1, b"code")?;
         let severity = r.req(&mut next, super::NS_COMMON_V1, b"severity")?;
@@ -1493,8 +1485,7 @@ impl ::tandvard_runtime::XmlRead for ResultType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "ResultType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "ResultType")))?;
         let mut next = r.first_child(&start)?;
         let result_code = r.req(&mut next, super::NS_COMMON_V1, b"resultCode")?;
         let error_code = r.opt(&mut next, super::NS_COMMON_V1, b"errorCode")?;
@@ -1646,8 +1637,7 @@ impl ::tandvard_runtime::XmlRead for SourceSystemType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "SourceSystemType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "SourceSystemType")))?;
         let mut next = r.first_child(&start)?;
         let vendor = r.req(&mut next, super::NS_COMMON_V1, b"vendor")?;
         let product = r.req(&mut next, super::NS_COMMON_V1, b"product")?;
@@ -2042,8 +2032,7 @@ impl ::tandvard_runtime::XmlRead for SwedishPersonIdType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "SwedishPersonIdType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "SwedishPersonIdType")))?;
         let mut next = r.first_child(&start)?;
         let choice = match SwedishPersonIdTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -2278,8 +2267,7 @@ impl ::tandvard_runtime::XmlRead for ToothPositionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_COMMON_V1, "ToothPositionType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_COMMON_V1, "ToothPositionType")))?;
         let mut next = r.first_child(&start)?;
         let choice = match ToothPositionTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,

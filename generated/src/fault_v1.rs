@@ -123,8 +123,7 @@ impl ::tandvard_runtime::XmlRead for TechnicalErrorType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_FAULT_V1, "TechnicalErrorType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_FAULT_V1, "TechnicalErrorType")))?;
         let mut next = r.first_child(&start)?;
         let code = r.req(&mut next, super::NS_FAULT_V1, b"code")?;
         let message = r.req(&mut next, super::NS_FAULT_V1, b"message")?;

@@ -18,12 +18,10 @@ impl ::tandvard_runtime::XmlRead for AcknowledgeMessagesResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_MESSAGE_RESPONDER_V1,
-            "AcknowledgeMessagesResponseType",
+            Some((super::NS_GET_MESSAGE_RESPONDER_V1, "AcknowledgeMessagesResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"result")?;
         let acknowledged_count = r
@@ -81,12 +79,10 @@ impl ::tandvard_runtime::XmlRead for AcknowledgeMessagesType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_MESSAGE_RESPONDER_V1,
-            "AcknowledgeMessagesType",
+            Some((super::NS_GET_MESSAGE_RESPONDER_V1, "AcknowledgeMessagesType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let message_id = r
             .rep(
@@ -270,8 +266,7 @@ impl ::tandvard_runtime::XmlRead for FkMessageType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "FkMessageType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_GET_MESSAGE_RESPONDER_V1, "FkMessageType")))?;
         let mut next = r.first_child(&start)?;
         let message_id = r
             .req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"messageId")?;
@@ -373,12 +368,10 @@ impl ::tandvard_runtime::XmlRead for GetMessagesResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_MESSAGE_RESPONDER_V1,
-            "GetMessagesResponseType",
+            Some((super::NS_GET_MESSAGE_RESPONDER_V1, "GetMessagesResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"result")?;
         let message = r
@@ -480,8 +473,10 @@ impl ::tandvard_runtime::XmlRead for GetMessagesType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "GetMessagesType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(
+            &start,
+            Some((super::NS_GET_MESSAGE_RESPONDER_V1, "GetMessagesType")),
+        )?;
         let mut next = r.first_child(&start)?;
         let scope = r.req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"scope")?;
         let cursor = r.opt(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"cursor")?;
@@ -582,10 +577,31 @@ impl ::tandvard_runtime::XmlRead for MessageBodyType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "MessageBodyType")?;
-        let format = r.attr::<BodyFormatType>(&start, None, b"format")?;
-        let lang = r.attr::<String>(&start, None, b"lang")?;
-        r.other_attrs(&start, &[("", "format"), ("", "lang")], None)?;
+        let mut format: Option<BodyFormatType> = None;
+        let mut lang: Option<String> = None;
+        if r.has_attrs(&start) {
+            for a in r.attrs(&start) {
+                let a = a?;
+                match a.local {
+                    b"format" if a.ns == ::tandvard_runtime::NsId::NONE => {
+                        r.set_attr(&mut format, a)?
+                    }
+                    b"lang" if a.ns == ::tandvard_runtime::NsId::NONE => {
+                        r.set_attr(&mut lang, a)?
+                    }
+                    _ => {
+                        r.other_attr(
+                            a,
+                            Some((
+                                super::NS_GET_MESSAGE_RESPONDER_V1,
+                                "MessageBodyType",
+                            )),
+                            None,
+                        )?;
+                    }
+                }
+            }
+        }
         let value = r.value::<BodyTextType>(start)?;
         Ok(Self { format, lang, value })
     }
@@ -697,12 +713,10 @@ impl ::tandvard_runtime::XmlRead for MessageDocumentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_MESSAGE_RESPONDER_V1,
-            "MessageDocumentType",
+            Some((super::NS_GET_MESSAGE_RESPONDER_V1, "MessageDocumentType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let fk_document_id = r
             .req(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"fkDocumentId")?;
@@ -801,8 +815,7 @@ impl ::tandvard_runtime::XmlRead for RelatedType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_GET_MESSAGE_RESPONDER_V1, "RelatedType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_GET_MESSAGE_RESPONDER_V1, "RelatedType")))?;
         let mut next = r.first_child(&start)?;
         let fk_claim_id = r
             .opt(&mut next, super::NS_GET_MESSAGE_RESPONDER_V1, b"fkClaimId")?;

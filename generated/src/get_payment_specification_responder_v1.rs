@@ -22,12 +22,10 @@ impl ::tandvard_runtime::XmlRead for ClaimAmountsType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "ClaimAmountsType",
+            Some((super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, "ClaimAmountsType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let atb = r
             .req(&mut next, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"atb")?;
@@ -96,12 +94,10 @@ impl ::tandvard_runtime::XmlRead for DatePeriodType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "DatePeriodType",
+            Some((super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, "DatePeriodType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let from = r
             .req(&mut next, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"from")?;
@@ -203,12 +199,10 @@ impl ::tandvard_runtime::XmlRead for DeductionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "DeductionType",
+            Some((super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, "DeductionType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let kind = r
             .req(&mut next, super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, b"kind")?;
@@ -334,12 +328,13 @@ impl ::tandvard_runtime::XmlRead for GetPaymentSpecificationResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "GetPaymentSpecificationResponseType",
+            Some((
+                super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+                "GetPaymentSpecificationResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(
@@ -409,12 +404,13 @@ impl ::tandvard_runtime::XmlRead for GetPaymentSpecificationType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "GetPaymentSpecificationType",
+            Some((
+                super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
+                "GetPaymentSpecificationType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match GetPaymentSpecificationTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -607,12 +603,10 @@ impl ::tandvard_runtime::XmlRead for PaidClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "PaidClaimType",
+            Some((super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, "PaidClaimType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let fk_claim_id = r
             .req(
@@ -721,12 +715,10 @@ impl ::tandvard_runtime::XmlRead for PaidLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "PaidLineType",
+            Some((super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, "PaidLineType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(
@@ -827,12 +819,10 @@ impl ::tandvard_runtime::XmlRead for PaymentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1,
-            "PaymentType",
+            Some((super::NS_GET_PAYMENT_SPECIFICATION_RESPONDER_V1, "PaymentType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let payment_id = r
             .req(

@@ -109,12 +109,10 @@ impl ::tandvard_runtime::XmlRead for ClinicalInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "ClinicalInfoType",
+            Some((super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, "ClinicalInfoType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let anamnesis = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"anamnesis")?;
@@ -183,12 +181,10 @@ impl ::tandvard_runtime::XmlRead for DecisionLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "DecisionLineType",
+            Some((super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, "DecisionLineType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"lineNo")?;
@@ -308,12 +304,10 @@ impl ::tandvard_runtime::XmlRead for DecisionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "DecisionType",
+            Some((super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, "DecisionType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let outcome = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"outcome")?;
@@ -382,12 +376,13 @@ impl ::tandvard_runtime::XmlRead for GetPreAssessmentStatusResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "GetPreAssessmentStatusResponseType",
+            Some((
+                super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+                "GetPreAssessmentStatusResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"result")?;
@@ -449,12 +444,13 @@ impl ::tandvard_runtime::XmlRead for GetPreAssessmentStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "GetPreAssessmentStatusType",
+            Some((
+                super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+                "GetPreAssessmentStatusType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match GetPreAssessmentStatusTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -563,12 +559,10 @@ impl ::tandvard_runtime::XmlRead for OriginalTreatmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "OriginalTreatmentType",
+            Some((super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, "OriginalTreatmentType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let completed_date = r
             .req(
@@ -697,12 +691,10 @@ impl ::tandvard_runtime::XmlRead for PlannedLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "PlannedLineType",
+            Some((super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, "PlannedLineType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"lineNo")?;
@@ -856,12 +848,10 @@ impl ::tandvard_runtime::XmlRead for StartedTreatmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "StartedTreatmentType",
+            Some((super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, "StartedTreatmentType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let started_date = r
             .req(
@@ -922,12 +912,13 @@ impl ::tandvard_runtime::XmlRead for SubmitPreAssessmentResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "SubmitPreAssessmentResponseType",
+            Some((
+                super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+                "SubmitPreAssessmentResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1, b"result")?;
@@ -1038,12 +1029,13 @@ impl ::tandvard_runtime::XmlRead for SubmitPreAssessmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
-            "SubmitPreAssessmentType",
+            Some((
+                super::NS_PRE_ASSESSMENT_CLAIM_RESPONDER_V1,
+                "SubmitPreAssessmentType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_case_id = r
             .req(

@@ -114,12 +114,10 @@ impl ::tandvard_runtime::XmlRead for EvidenceType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
-            "EvidenceType",
+            Some((super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, "EvidenceType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let kind = r.req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"kind")?;
         let issued_date = r
@@ -179,12 +177,13 @@ impl ::tandvard_runtime::XmlRead for GetStbPreAssessmentStatusResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
-            "GetStbPreAssessmentStatusResponseType",
+            Some((
+                super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+                "GetStbPreAssessmentStatusResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"result")?;
@@ -238,12 +237,13 @@ impl ::tandvard_runtime::XmlRead for GetStbPreAssessmentStatusType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
-            "GetStbPreAssessmentStatusType",
+            Some((
+                super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+                "GetStbPreAssessmentStatusType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let choice = match GetStbPreAssessmentStatusTypeChoice::read_group(
             r,
@@ -401,12 +401,10 @@ impl ::tandvard_runtime::XmlRead for SalivaSecretionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
-            "SalivaSecretionType",
+            Some((super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, "SalivaSecretionType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let stimulated_ml_per_min = r
             .req(
@@ -524,12 +522,10 @@ impl ::tandvard_runtime::XmlRead for StbDecisionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
-            "StbDecisionType",
+            Some((super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, "StbDecisionType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let outcome = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"outcome")?;
@@ -665,12 +661,13 @@ impl ::tandvard_runtime::XmlRead for SubmitStbPreAssessmentResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
-            "SubmitStbPreAssessmentResponseType",
+            Some((
+                super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+                "SubmitStbPreAssessmentResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"result")?;
@@ -779,12 +776,13 @@ impl ::tandvard_runtime::XmlRead for SubmitStbPreAssessmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
-            "SubmitStbPreAssessmentType",
+            Some((
+                super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1,
+                "SubmitStbPreAssessmentType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_case_id = r
             .req(&mut next, super::NS_PRE_ASSESSMENT_STB_RESPONDER_V1, b"clientCaseId")?;

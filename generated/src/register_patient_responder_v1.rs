@@ -58,12 +58,10 @@ impl ::tandvard_runtime::XmlRead for AddressAbroadType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REGISTER_PATIENT_RESPONDER_V1,
-            "AddressAbroadType",
+            Some((super::NS_REGISTER_PATIENT_RESPONDER_V1, "AddressAbroadType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let street = r
             .req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"street")?;
@@ -223,12 +221,10 @@ impl ::tandvard_runtime::XmlRead for EntitlementDocumentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REGISTER_PATIENT_RESPONDER_V1,
-            "EntitlementDocumentType",
+            Some((super::NS_REGISTER_PATIENT_RESPONDER_V1, "EntitlementDocumentType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let kind = r.req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"kind")?;
         let document_id = r
@@ -292,12 +288,13 @@ impl ::tandvard_runtime::XmlRead for RegisterPatientResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REGISTER_PATIENT_RESPONDER_V1,
-            "RegisterPatientResponseType",
+            Some((
+                super::NS_REGISTER_PATIENT_RESPONDER_V1,
+                "RegisterPatientResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_REGISTER_PATIENT_RESPONDER_V1, b"result")?;
@@ -406,12 +403,10 @@ impl ::tandvard_runtime::XmlRead for RegisterPatientType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REGISTER_PATIENT_RESPONDER_V1,
-            "RegisterPatientType",
+            Some((super::NS_REGISTER_PATIENT_RESPONDER_V1, "RegisterPatientType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_request_id = r
             .req(

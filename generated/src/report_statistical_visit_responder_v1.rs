@@ -63,12 +63,13 @@ impl ::tandvard_runtime::XmlRead for ReportStatisticalVisitResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
-            "ReportStatisticalVisitResponseType",
+            Some((
+                super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
+                "ReportStatisticalVisitResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1, b"result")?;
@@ -189,12 +190,13 @@ impl ::tandvard_runtime::XmlRead for ReportStatisticalVisitType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
-            "ReportStatisticalVisitType",
+            Some((
+                super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
+                "ReportStatisticalVisitType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_visit_id = r
             .req(
@@ -416,12 +418,10 @@ impl ::tandvard_runtime::XmlRead for VisitLineType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1,
-            "VisitLineType",
+            Some((super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1, "VisitLineType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let line_no = r
             .req(&mut next, super::NS_REPORT_STATISTICAL_VISIT_RESPONDER_V1, b"lineNo")?;

@@ -10,8 +10,10 @@ impl ::tandvard_runtime::XmlRead for ClaimRefType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_REVERSE_CLAIM_RESPONDER_V1, "ClaimRefType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(
+            &start,
+            Some((super::NS_REVERSE_CLAIM_RESPONDER_V1, "ClaimRefType")),
+        )?;
         let mut next = r.first_child(&start)?;
         let choice = match ClaimRefTypeChoice::read_group(r, &mut next)? {
             Some(v) => v,
@@ -101,12 +103,10 @@ impl ::tandvard_runtime::XmlRead for FinancialEffectType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REVERSE_CLAIM_RESPONDER_V1,
-            "FinancialEffectType",
+            Some((super::NS_REVERSE_CLAIM_RESPONDER_V1, "FinancialEffectType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let amount_to_recover = r
             .req(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"amountToRecover")?;
@@ -159,12 +159,10 @@ impl ::tandvard_runtime::XmlRead for RestoredAllowancesType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REVERSE_CLAIM_RESPONDER_V1,
-            "RestoredAllowancesType",
+            Some((super::NS_REVERSE_CLAIM_RESPONDER_V1, "RestoredAllowancesType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let atb_grant_date = r
             .opt(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"atbGrantDate")?;
@@ -378,12 +376,10 @@ impl ::tandvard_runtime::XmlRead for ReverseClaimResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REVERSE_CLAIM_RESPONDER_V1,
-            "ReverseClaimResponseType",
+            Some((super::NS_REVERSE_CLAIM_RESPONDER_V1, "ReverseClaimResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"result")?;
         let status = r.opt(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"status")?;
@@ -460,12 +456,10 @@ impl ::tandvard_runtime::XmlRead for ReverseClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_REVERSE_CLAIM_RESPONDER_V1,
-            "ReverseClaimType",
+            Some((super::NS_REVERSE_CLAIM_RESPONDER_V1, "ReverseClaimType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_reversal_id = r
             .req(&mut next, super::NS_REVERSE_CLAIM_RESPONDER_V1, b"clientReversalId")?;

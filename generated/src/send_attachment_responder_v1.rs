@@ -321,10 +321,30 @@ impl ::tandvard_runtime::XmlRead for PartType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_SEND_ATTACHMENT_RESPONDER_V1, "PartType")?;
-        let part_no = r.attr_req::<PartTypePartNo>(&start, None, b"partNo")?;
-        let total_parts = r.attr_req::<PartTypeTotalParts>(&start, None, b"totalParts")?;
-        r.other_attrs(&start, &[("", "partNo"), ("", "totalParts")], None)?;
+        let mut part_no: Option<PartTypePartNo> = None;
+        let mut total_parts: Option<PartTypeTotalParts> = None;
+        if r.has_attrs(&start) {
+            for a in r.attrs(&start) {
+                let a = a?;
+                match a.local {
+                    b"partNo" if a.ns == ::tandvard_runtime::NsId::NONE => {
+                        r.set_attr(&mut part_no, a)?
+                    }
+                    b"totalParts" if a.ns == ::tandvard_runtime::NsId::NONE => {
+                        r.set_attr(&mut total_parts, a)?
+                    }
+                    _ => {
+                        r.other_attr(
+                            a,
+                            Some((super::NS_SEND_ATTACHMENT_RESPONDER_V1, "PartType")),
+                            None,
+                        )?;
+                    }
+                }
+            }
+        }
+        let part_no = r.required_attr(part_no, &start, None, b"partNo")?;
+        let total_parts = r.required_attr(total_parts, &start, None, b"totalParts")?;
         r.expect_empty(start)?;
         Ok(Self { part_no, total_parts })
     }
@@ -352,12 +372,10 @@ impl ::tandvard_runtime::XmlRead for RelatesToType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SEND_ATTACHMENT_RESPONDER_V1,
-            "RelatesToType",
+            Some((super::NS_SEND_ATTACHMENT_RESPONDER_V1, "RelatesToType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let case_kind = r
             .req(&mut next, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"caseKind")?;
@@ -462,12 +480,10 @@ impl ::tandvard_runtime::XmlRead for SendAttachmentResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SEND_ATTACHMENT_RESPONDER_V1,
-            "SendAttachmentResponseType",
+            Some((super::NS_SEND_ATTACHMENT_RESPONDER_V1, "SendAttachmentResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_SEND_ATTACHMENT_RESPONDER_V1, b"result")?;
@@ -618,12 +634,10 @@ impl ::tandvard_runtime::XmlRead for SendAttachmentType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SEND_ATTACHMENT_RESPONDER_V1,
-            "SendAttachmentType",
+            Some((super::NS_SEND_ATTACHMENT_RESPONDER_V1, "SendAttachmentType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_attachment_id = r
             .req(

@@ -30,12 +30,10 @@ impl ::tandvard_runtime::XmlRead for SubmitClaimResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SUBMIT_CLAIM_RESPONDER_V2,
-            "SubmitClaimResponseType",
+            Some((super::NS_SUBMIT_CLAIM_RESPONDER_V2, "SubmitClaimResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_SUBMIT_CLAIM_RESPONDER_V2, b"result")?;
         let fk_claim_id = r
@@ -129,12 +127,10 @@ impl ::tandvard_runtime::XmlRead for SubmitClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SUBMIT_CLAIM_RESPONDER_V2,
-            "SubmitClaimType",
+            Some((super::NS_SUBMIT_CLAIM_RESPONDER_V2, "SubmitClaimType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let claim = r.req(&mut next, super::NS_SUBMIT_CLAIM_RESPONDER_V2, b"claim")?;
         let any = r

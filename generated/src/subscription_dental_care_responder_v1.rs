@@ -119,12 +119,10 @@ impl ::tandvard_runtime::XmlRead for FeeType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
-            "FeeType",
+            Some((super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1, "FeeType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let total = r
             .req(&mut next, super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1, b"total")?;
@@ -193,12 +191,13 @@ impl ::tandvard_runtime::XmlRead for RegisterSubscriptionResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
-            "RegisterSubscriptionResponseType",
+            Some((
+                super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+                "RegisterSubscriptionResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1, b"result")?;
@@ -323,12 +322,13 @@ impl ::tandvard_runtime::XmlRead for RegisterSubscriptionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
-            "RegisterSubscriptionType",
+            Some((
+                super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+                "RegisterSubscriptionType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let client_agreement_id = r
             .req(
@@ -510,12 +510,13 @@ impl ::tandvard_runtime::XmlRead for TerminateSubscriptionResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
-            "TerminateSubscriptionResponseType",
+            Some((
+                super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+                "TerminateSubscriptionResponseType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r
             .req(&mut next, super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1, b"result")?;
@@ -588,12 +589,13 @@ impl ::tandvard_runtime::XmlRead for TerminateSubscriptionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
-            "TerminateSubscriptionType",
+            Some((
+                super::NS_SUBSCRIPTION_DENTAL_CARE_RESPONDER_V1,
+                "TerminateSubscriptionType",
+            )),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let agreement_id = r
             .req(

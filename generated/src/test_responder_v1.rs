@@ -18,12 +18,10 @@ impl ::tandvard_runtime::XmlRead for AuthorisedCareProviderType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_TEST_RESPONDER_V1,
-            "AuthorisedCareProviderType",
+            Some((super::NS_TEST_RESPONDER_V1, "AuthorisedCareProviderType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let org_no = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"orgNo")?;
         let name_ = r.opt(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
@@ -74,8 +72,7 @@ impl ::tandvard_runtime::XmlRead for AuthorisedClinicType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "AuthorisedClinicType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "AuthorisedClinicType")))?;
         let mut next = r.first_child(&start)?;
         let clinic_id = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"clinicId")?;
         let clinic_hsa_id = r
@@ -126,8 +123,7 @@ impl ::tandvard_runtime::XmlRead for CodeListVersionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "CodeListVersionType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "CodeListVersionType")))?;
         let mut next = r.first_child(&start)?;
         let code_system = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"codeSystem")?;
         let version = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"version")?;
@@ -175,8 +171,7 @@ impl ::tandvard_runtime::XmlRead for ContractInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "ContractInfoType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "ContractInfoType")))?;
         let mut next = r.first_child(&start)?;
         let name_ = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"name")?;
         let supported_version = r
@@ -267,8 +262,7 @@ impl ::tandvard_runtime::XmlRead for EchoResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "EchoResponseType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "EchoResponseType")))?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let payload = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"payload")?;
@@ -395,8 +389,7 @@ impl ::tandvard_runtime::XmlRead for EchoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "EchoType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "EchoType")))?;
         let mut next = r.first_child(&start)?;
         let payload = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"payload")?;
         let delay_ms = r.opt(&mut next, super::NS_TEST_RESPONDER_V1, b"delayMs")?;
@@ -486,12 +479,10 @@ impl ::tandvard_runtime::XmlRead for GetServiceInfoResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_TEST_RESPONDER_V1,
-            "GetServiceInfoResponseType",
+            Some((super::NS_TEST_RESPONDER_V1, "GetServiceInfoResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let contract = r
@@ -545,8 +536,7 @@ impl ::tandvard_runtime::XmlRead for GetServiceInfoType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "GetServiceInfoType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "GetServiceInfoType")))?;
         let mut next = r.first_child(&start)?;
         let contract_name = r
             .rep(&mut next, super::NS_TEST_RESPONDER_V1, b"contractName", 0usize, None)?;
@@ -592,8 +582,7 @@ impl ::tandvard_runtime::XmlRead for PingResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "PingResponseType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "PingResponseType")))?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let server_time = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"serverTime")?;
@@ -649,8 +638,7 @@ impl ::tandvard_runtime::XmlRead for PingType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "PingType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "PingType")))?;
         let mut next = r.first_child(&start)?;
         let any = r
             .any(
@@ -733,11 +721,28 @@ impl ::tandvard_runtime::XmlRead for SupportedVersionType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "SupportedVersionType")?;
-        let deprecated = r.attr::<bool>(&start, None, b"deprecated")?;
-        let sunset_date = r
-            .attr::<::tandvard_runtime::Date>(&start, None, b"sunsetDate")?;
-        r.other_attrs(&start, &[("", "deprecated"), ("", "sunsetDate")], None)?;
+        let mut deprecated: Option<bool> = None;
+        let mut sunset_date: Option<::tandvard_runtime::Date> = None;
+        if r.has_attrs(&start) {
+            for a in r.attrs(&start) {
+                let a = a?;
+                match a.local {
+                    b"deprecated" if a.ns == ::tandvard_runtime::NsId::NONE => {
+                        r.set_attr(&mut deprecated, a)?
+                    }
+                    b"sunsetDate" if a.ns == ::tandvard_runtime::NsId::NONE => {
+                        r.set_attr(&mut sunset_date, a)?
+                    }
+                    _ => {
+                        r.other_attr(
+                            a,
+                            Some((super::NS_TEST_RESPONDER_V1, "SupportedVersionType")),
+                            None,
+                        )?;
+                    }
+                }
+            }
+        }
         let value = r.value::<super::common_v1::ContractVersionType>(start)?;
         Ok(Self {
             deprecated,
@@ -780,8 +785,7 @@ impl ::tandvard_runtime::XmlRead for WhoAmIResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "WhoAmIResponseType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "WhoAmIResponseType")))?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_TEST_RESPONDER_V1, b"result")?;
         let certificate_subject = r
@@ -852,8 +856,7 @@ impl ::tandvard_runtime::XmlRead for WhoAmIType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(&start, super::NS_TEST_RESPONDER_V1, "WhoAmIType")?;
-        r.other_attrs(&start, &[], None)?;
+        r.no_attrs(&start, Some((super::NS_TEST_RESPONDER_V1, "WhoAmIType")))?;
         let mut next = r.first_child(&start)?;
         let any = r
             .any(

@@ -28,12 +28,10 @@ impl ::tandvard_runtime::XmlRead for ValidateClaimResponseType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_VALIDATE_CLAIM_RESPONDER_V2,
-            "ValidateClaimResponseType",
+            Some((super::NS_VALIDATE_CLAIM_RESPONDER_V2, "ValidateClaimResponseType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let result = r.req(&mut next, super::NS_VALIDATE_CLAIM_RESPONDER_V2, b"result")?;
         let status = r.opt(&mut next, super::NS_VALIDATE_CLAIM_RESPONDER_V2, b"status")?;
@@ -122,12 +120,10 @@ impl ::tandvard_runtime::XmlRead for ValidateClaimType {
         r: &mut ::tandvard_runtime::Reader<'i>,
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
-        r.check_xsi_type(
+        r.no_attrs(
             &start,
-            super::NS_VALIDATE_CLAIM_RESPONDER_V2,
-            "ValidateClaimType",
+            Some((super::NS_VALIDATE_CLAIM_RESPONDER_V2, "ValidateClaimType")),
         )?;
-        r.other_attrs(&start, &[], None)?;
         let mut next = r.first_child(&start)?;
         let claim = r.req(&mut next, super::NS_VALIDATE_CLAIM_RESPONDER_V2, b"claim")?;
         let as_of_date = r

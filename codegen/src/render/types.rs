@@ -58,6 +58,8 @@ pub struct TypeRenderer<'c> {
     large: BTreeSet<String>,
     /// Named complex types above [`LARGE_OPTIONAL_TYPE`]: optional fields of them are boxed.
     large_optional: BTreeSet<String>,
+    /// Estimated inline sizes of the named types (see [`Self::find_large`]).
+    sizes: BTreeMap<String, usize>,
     /// Namespace constants used: URI to constant name.
     ns_consts: BTreeMap<String, String>,
     /// Named complex types derived from each named complex type, transitively.
@@ -79,6 +81,17 @@ const LARGE_TYPE: usize = 2048;
 /// are boxed: UBL aggregates have dozens of optional children, mostly absent, which would
 /// otherwise make every value (and every `Vec` element) kilobytes large.
 const LARGE_OPTIONAL_TYPE: usize = 256;
+
+/// A "wide" type: one whose optional single-valued complex children (each above
+/// [`WIDE_OPTIONAL_TYPE`] bytes) would take at least this many bytes inline, by estimate.
+/// Those fields are then boxed. UBL's aggregates (an `ItemType` has 14 such parts, most of
+/// them absent in a document) then take a pointer per absent part, which halves the memory
+/// a document takes and makes reading and writing it markedly faster; the types of smaller
+/// contracts (the largest of `contracts/`: about 930 bytes) keep their fields inline.
+const WIDE_TYPE: usize = 1024;
+
+/// See [`WIDE_TYPE`].
+const WIDE_OPTIONAL_TYPE: usize = 48;
 
 impl<'c> TypeRenderer<'c> {
     /// Plans module and type names.
@@ -111,6 +124,7 @@ impl<'c> TypeRenderer<'c> {
             recursive: BTreeSet::new(),
             large: BTreeSet::new(),
             large_optional: BTreeSet::new(),
+            sizes: BTreeMap::new(),
             ns_consts: BTreeMap::new(),
             derived: derived_types(contract),
             poly: BTreeMap::new(),
@@ -133,6 +147,7 @@ impl<'c> TypeRenderer<'c> {
             let mut visiting = BTreeSet::new();
             self.type_size(k, &mut sizes, &mut visiting);
         }
+        self.sizes = sizes.clone();
         for (k, size) in sizes {
             if size > LARGE_OPTIONAL_TYPE
                 && is_complex(
@@ -1022,32 +1037,46 @@ impl<'c> TypeRenderer<'c> {
         let name = format_ident!("{}", path.name);
         let doc = self.doc(def.doc.as_deref());
         let module = path.module.clone();
-        let mut fields = FieldSet::default();
+        let mut fields = FieldSet {
+            wide: self.is_wide(def),
+            ..FieldSet::default()
+        };
         let mut items = Vec::new();
 
-        // Attributes.
-        let mut known = Vec::new();
+        // Attributes: one pass over the start tag's attributes, matching each declared one
+        // by local name (then namespace); anything else goes to `other_attr`, which checks
+        // `xsi:type`/`xsi:nil`, keeps what an `xs:anyAttribute` admits and rejects the rest.
+        let type_arg = match &def.name {
+            Some(q) => {
+                let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
+                let local = &q.local;
+                quote! { Some((#ns, #local)) }
+            }
+            None => quote! { None },
+        };
+        let mut slots = Vec::new();
+        let mut arms = Vec::new();
+        let mut finish = Vec::new();
         for a in &c.attributes {
             let fname = fields.scope.claim(&snake(&a.name.local));
             let ty = self.rust_type(&a.type_, &module, &path.name, &a.name.local);
-            let ns = a.name.ns.clone();
             let local = Literal::byte_string(a.name.local.as_bytes());
-            let local_str = a.name.local.clone();
-            let ns_tok = match &ns {
+            let (guard, ns_tok) = match &a.name.ns {
                 Some(u) => {
                     let c = self.ns_const(u);
-                    known.push(quote! { (#c, #local_str) });
-                    quote! { Some(#c) }
+                    (quote! { r.ns_is_static(a.ns, #c) }, quote! { Some(#c) })
                 }
-                None => {
-                    known.push(quote! { ("", #local_str) });
-                    quote! { None }
-                }
+                None => (
+                    quote! { a.ns == ::tandvard_runtime::NsId::NONE },
+                    quote! { None },
+                ),
             };
             let written = self.prefixed(&a.name);
             let ident = format_ident!("{}", fname);
             let lident = local_of(&fname);
             let fdoc = self.doc(a.doc.as_deref());
+            slots.push(quote! { let mut #lident: Option<#ty> = None; });
+            arms.push(quote! { #local if #guard => r.set_attr(&mut #lident, a)?, });
             let fixed_check = match &a.fixed {
                 Some(f) => {
                     let n = a.name.local.clone();
@@ -1061,8 +1090,8 @@ impl<'c> TypeRenderer<'c> {
             };
             if a.required {
                 fields.decls.push(quote! { #fdoc pub #ident: #ty });
-                fields.reads.push(quote! {
-                    let #lident = r.attr_req::<#ty>(&start, #ns_tok, #local)?;
+                finish.push(quote! {
+                    let #lident = r.required_attr(#lident, &start, #ns_tok, #local)?;
                     #fixed_check
                 });
                 fields
@@ -1070,10 +1099,7 @@ impl<'c> TypeRenderer<'c> {
                     .push(quote! { w.attr(#written, &self.#ident); });
             } else {
                 fields.decls.push(quote! { #fdoc pub #ident: Option<#ty> });
-                fields.reads.push(quote! {
-                    let #lident = r.attr::<#ty>(&start, #ns_tok, #local)?;
-                    #fixed_check
-                });
+                finish.push(fixed_check);
                 fields
                     .attr_writes
                     .push(quote! { w.attr_opt(#written, &self.#ident); });
@@ -1081,7 +1107,7 @@ impl<'c> TypeRenderer<'c> {
             fields.push_name(ident, lident);
         }
         // Undeclared attributes are rejected; those an `xs:anyAttribute` admits are kept.
-        match &c.any_attribute {
+        let other = match &c.any_attribute {
             Some(wc) => {
                 let fname = fields.scope.claim("any_attributes");
                 let ident = format_ident!("{}", fname);
@@ -1091,18 +1117,44 @@ impl<'c> TypeRenderer<'c> {
                     /// Attributes admitted by `xs:anyAttribute`, kept verbatim.
                     pub #ident: Vec<::tandvard_runtime::AnyAttribute>
                 });
-                fields.reads.push(quote! {
-                    let #lident = r.other_attrs(&start, &[#(#known),*], Some(#ns_expr))?;
-                });
+                slots.push(quote! { let mut #lident = Vec::new(); });
                 fields
                     .attr_writes
                     .push(quote! { w.any_attrs(&self.#ident); });
-                fields.push_name(ident, lident);
+                fields.push_name(ident, lident.clone());
+                Some(quote! {
+                    if let Some(x) = r.other_attr(a, #type_arg, Some(#ns_expr))? {
+                        #lident.push(x);
+                    }
+                })
             }
-            None => {
-                fields.attr_check = quote! { r.other_attrs(&start, &[#(#known),*], None)?; };
+            None => None,
+        };
+        fields.attr_check = if arms.is_empty() && other.is_none() {
+            quote! { r.no_attrs(&start, #type_arg)?; }
+        } else {
+            let other = other.unwrap_or_else(|| quote! { { r.other_attr(a, #type_arg, None)?; } });
+            let dispatch = if arms.is_empty() {
+                other
+            } else {
+                quote! {
+                    match a.local {
+                        #(#arms)*
+                        _ => #other
+                    }
+                }
+            };
+            quote! {
+                #(#slots)*
+                if r.has_attrs(&start) {
+                    for a in r.attrs(&start) {
+                        let a = a?;
+                        #dispatch
+                    }
+                }
+                #(#finish)*
             }
-        }
+        };
 
         let mut is_empty = false;
         let mut mixed = false;
@@ -1164,32 +1216,16 @@ impl<'c> TypeRenderer<'c> {
         let inits = fields.inits();
         let attr_writes = &fields.attr_writes;
         let content_writes = &fields.content_writes;
-        let attr_count = fields.attr_count();
-        let attr_reads: Vec<&TokenStream> = fields.reads[..attr_count].iter().collect();
-        let other_reads: Vec<&TokenStream> = fields.reads[attr_count..].iter().collect();
+        let other_reads = &fields.reads;
         let attr_check = &fields.attr_check;
-        // An `xsi:type` on an element of a named type must name that type (derived types
-        // are read through the `Any...` enum of the base).
-        let type_check = match &def.name {
-            Some(q) => {
-                let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
-                let local = &q.local;
-                quote! { r.check_xsi_type(&start, #ns, #local)?; }
-            }
-            None => TokenStream::new(),
-        };
         let read_body = if fields.simple {
             quote! {
-                #type_check
-                #(#attr_reads)*
                 #attr_check
                 #(#other_reads)*
                 Ok(Self { #(#inits),* })
             }
         } else if is_empty {
             quote! {
-                #type_check
-                #(#attr_reads)*
                 #attr_check
                 r.expect_empty(start)?;
                 Ok(Self { #(#inits),* })
@@ -1206,8 +1242,6 @@ impl<'c> TypeRenderer<'c> {
                 ),
             };
             quote! {
-                #type_check
-                #(#attr_reads)*
                 #attr_check
                 #first
                 #(#other_reads)*
@@ -1618,11 +1652,64 @@ impl<'c> TypeRenderer<'c> {
         }
     }
 
-    /// Like [`Self::needs_box`], for an optional single-valued field (boxed from a lower size).
-    fn needs_box_optional(&self, t: &TypeUse) -> bool {
+    /// Like [`Self::needs_box`], for an optional single-valued field (boxed from a lower
+    /// size, and lower still in a `wide` type: see [`WIDE_TYPE`]).
+    fn needs_box_optional(&self, t: &TypeUse, wide: bool) -> bool {
         match t {
-            TypeUse::Named(q) => self.needs_box(t) || self.large_optional.contains(&q.to_string()),
+            TypeUse::Named(q) => {
+                let key = q.to_string();
+                self.needs_box(t)
+                    || self.large_optional.contains(&key)
+                    || (wide
+                        && self
+                            .sizes
+                            .get(&key)
+                            .is_some_and(|s| *s > WIDE_OPTIONAL_TYPE)
+                        && is_complex(self.contract, q))
+            }
             _ => false,
+        }
+    }
+
+    /// Whether a complex type is wide (see [`WIDE_TYPE`]).
+    fn is_wide(&self, def: &TypeDef) -> bool {
+        self.optional_complex_bytes(&def.kind) >= WIDE_TYPE
+    }
+
+    /// Estimated inline size of the optional single-valued children of a complex type (in
+    /// its sequences read once) whose type is complex and above [`WIDE_OPTIONAL_TYPE`].
+    fn optional_complex_bytes(&self, kind: &TypeKind) -> usize {
+        fn count(r: &TypeRenderer<'_>, g: &Group) -> usize {
+            if g.max_occurs != Some(1) || g.min_occurs != 1 {
+                return 0;
+            }
+            g.particles
+                .iter()
+                .map(|p| match p {
+                    Particle::Element(e) => match &e.type_ {
+                        TypeUse::Named(q)
+                            if (e.min_occurs, e.max_occurs) == (0, Some(1))
+                                && is_complex(r.contract, q) =>
+                        {
+                            r.sizes
+                                .get(&q.to_string())
+                                .copied()
+                                .filter(|s| *s > WIDE_OPTIONAL_TYPE)
+                                .unwrap_or(0)
+                        }
+                        _ => 0,
+                    },
+                    Particle::Group(g) if g.kind == GroupKind::Sequence => count(r, g),
+                    _ => 0,
+                })
+                .sum()
+        }
+        match kind {
+            TypeKind::Complex(c) => match &c.content {
+                Content::Elements(g) => count(self, g),
+                _ => 0,
+            },
+            TypeKind::Simple(_) => 0,
         }
     }
 
@@ -1645,7 +1732,7 @@ impl<'c> TypeRenderer<'c> {
                 let written = self.prefixed(&e.name);
                 let fdoc = self.doc(e.doc.as_deref());
                 let boxed = if (e.min_occurs, e.max_occurs) == (0, Some(1)) {
-                    self.needs_box_optional(&e.type_)
+                    self.needs_box_optional(&e.type_, fields.wide)
                 } else {
                     self.needs_box(&e.type_)
                 };
@@ -1921,17 +2008,15 @@ struct FieldSet {
     attr_writes: Vec<TokenStream>,
     content_writes: Vec<TokenStream>,
     simple: bool,
-    /// The check for undeclared attributes (after the declared ones are read).
+    /// The attribute pass: declared attributes read, undeclared ones checked or kept.
     attr_check: TokenStream,
     /// The field (and local) holding mixed-content text.
     mixed_text: Option<(Ident, Ident)>,
+    /// The type is wide: optional complex fields are boxed from a lower size.
+    wide: bool,
 }
 
 impl FieldSet {
-    fn attr_count(&self) -> usize {
-        self.attr_writes.len()
-    }
-
     fn push_name(&mut self, field: Ident, local: Ident) {
         self.names.push((field, local));
     }
