@@ -1036,9 +1036,13 @@ impl<'i> Reader<'i> {
         loop {
             match next.take() {
                 Some(s) if self.matches(&s, ns, local) => {
-                    let v = T::read(self, s)?;
-                    *next = self.next_sibling()?;
-                    return Ok(v);
+                    // The value's `Result` is returned as it is (no unwrap and re-wrap),
+                    // which saves a copy of large values.
+                    let v = T::read(self, s);
+                    if v.is_ok() {
+                        *next = self.next_sibling()?;
+                    }
+                    return v;
                 }
                 Some(s) if self.skip_mode() && self.occurs_later(&s, ns, local)? => {
                     self.skip(s)?;
