@@ -582,13 +582,9 @@ impl ::tandvard_runtime::XmlRead for MessageBodyType {
         if r.has_attrs(&start) {
             for a in r.attrs(&start) {
                 let a = a?;
-                match a.local {
-                    b"format" if a.ns == ::tandvard_runtime::NsId::NONE => {
-                        r.set_attr(&mut format, a)?
-                    }
-                    b"lang" if a.ns == ::tandvard_runtime::NsId::NONE => {
-                        r.set_attr(&mut lang, a)?
-                    }
+                match a.unqualified() {
+                    b"format" => r.set_attr(&mut format, a)?,
+                    b"lang" => r.set_attr(&mut lang, a)?,
                     _ => {
                         r.other_attr(
                             a,

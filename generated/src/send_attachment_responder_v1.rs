@@ -326,13 +326,9 @@ impl ::tandvard_runtime::XmlRead for PartType {
         if r.has_attrs(&start) {
             for a in r.attrs(&start) {
                 let a = a?;
-                match a.local {
-                    b"partNo" if a.ns == ::tandvard_runtime::NsId::NONE => {
-                        r.set_attr(&mut part_no, a)?
-                    }
-                    b"totalParts" if a.ns == ::tandvard_runtime::NsId::NONE => {
-                        r.set_attr(&mut total_parts, a)?
-                    }
+                match a.unqualified() {
+                    b"partNo" => r.set_attr(&mut part_no, a)?,
+                    b"totalParts" => r.set_attr(&mut total_parts, a)?,
                     _ => {
                         r.other_attr(
                             a,

@@ -726,13 +726,9 @@ impl ::tandvard_runtime::XmlRead for SupportedVersionType {
         if r.has_attrs(&start) {
             for a in r.attrs(&start) {
                 let a = a?;
-                match a.local {
-                    b"deprecated" if a.ns == ::tandvard_runtime::NsId::NONE => {
-                        r.set_attr(&mut deprecated, a)?
-                    }
-                    b"sunsetDate" if a.ns == ::tandvard_runtime::NsId::NONE => {
-                        r.set_attr(&mut sunset_date, a)?
-                    }
+                match a.unqualified() {
+                    b"deprecated" => r.set_attr(&mut deprecated, a)?,
+                    b"sunsetDate" => r.set_attr(&mut sunset_date, a)?,
                     _ => {
                         r.other_attr(
                             a,

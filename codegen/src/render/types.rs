@@ -1061,22 +1061,24 @@ impl<'c> TypeRenderer<'c> {
             let fname = fields.scope.claim(&snake(&a.name.local));
             let ty = self.rust_type(&a.type_, &module, &path.name, &a.name.local);
             let local = Literal::byte_string(a.name.local.as_bytes());
-            let (guard, ns_tok) = match &a.name.ns {
+            // Unqualified attributes match on `a.unqualified()` (the local name, or `b""`
+            // for a qualified attribute); qualified ones on a guard.
+            let (pattern, ns_tok) = match &a.name.ns {
                 Some(u) => {
                     let c = self.ns_const(u);
-                    (quote! { r.ns_is_static(a.ns, #c) }, quote! { Some(#c) })
+                    (
+                        quote! { _ if a.local == #local && r.ns_is_static(a.ns, #c) },
+                        quote! { Some(#c) },
+                    )
                 }
-                None => (
-                    quote! { a.ns == ::tandvard_runtime::NsId::NONE },
-                    quote! { None },
-                ),
+                None => (quote! { #local }, quote! { None }),
             };
             let written = self.prefixed(&a.name);
             let ident = format_ident!("{}", fname);
             let lident = local_of(&fname);
             let fdoc = self.doc(a.doc.as_deref());
             slots.push(quote! { let mut #lident: Option<#ty> = None; });
-            arms.push(quote! { #local if #guard => r.set_attr(&mut #lident, a)?, });
+            arms.push(quote! { #pattern => r.set_attr(&mut #lident, a)?, });
             let fixed_check = match &a.fixed {
                 Some(f) => {
                     let n = a.name.local.clone();
@@ -1138,7 +1140,7 @@ impl<'c> TypeRenderer<'c> {
                 other
             } else {
                 quote! {
-                    match a.local {
+                    match a.unqualified() {
                         #(#arms)*
                         _ => #other
                     }

@@ -141,6 +141,19 @@ pub struct Attr<'i> {
     pub pos: u64,
 }
 
+impl<'i> Attr<'i> {
+    /// The local name of an unqualified attribute (in no namespace), or `b""` for a
+    /// qualified one: generated code matches declared unqualified attributes on it.
+    #[inline]
+    pub fn unqualified(&self) -> &'i [u8] {
+        if self.ns == NsId::NONE {
+            self.local
+        } else {
+            b""
+        }
+    }
+}
+
 /// Wildcard namespace constraint of `xs:any`.
 #[derive(Clone, Copy, Debug)]
 pub enum AnyNs<'a> {
