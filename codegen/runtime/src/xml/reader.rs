@@ -1917,21 +1917,16 @@ impl<'i> Reader<'i> {
     /// and that the element is not `xsi:nil` (nillable elements are read through
     /// [`Nillable`], which handles nil before the type is read).
     pub fn check_xsi_type(&self, start: &Start<'i>, ns: &str, local: &str) -> Result<(), Error> {
-        if all_ws(start.raw.attributes_raw()) {
+        if !self.has_attrs(start) {
             return Ok(());
         }
-        if self.attr::<bool>(start, Some(XSI_NS), b"nil")? == Some(true) {
-            return Err(self.error_at(
-                start.pos,
-                ErrorKind::Other("xsi:nil=\"true\" on an element that is not nillable".into()),
-            ));
-        }
-        match self.xsi_type(start)? {
-            Some((t, l)) if !(self.ns_is(t, ns) && l == local) => {
-                Err(self.bad_xsi_type(start, ns, local))
+        for a in self.attrs(start) {
+            let a = a?;
+            if a.ns != NsId::NONE && self.ns_is(a.ns, XSI_NS) {
+                self.other_attr(a, Some((ns, local)), None)?;
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     /// The error for an `xsi:type` that is not `{ns}local` or a type derived from it that
@@ -1972,13 +1967,11 @@ impl<'i> Reader<'i> {
         wildcard: Option<AnyNs<'_>>,
     ) -> Result<Vec<AnyAttribute>, Error> {
         let mut out = Vec::new();
-        if all_ws(start.raw.attributes_raw()) {
+        if !self.has_attrs(start) {
             return Ok(out);
         }
         for a in self.attrs(start) {
             let a = a?;
-            // Local name first (it usually differs in length, which is cheap), then the
-            // namespace; an unqualified attribute's namespace is `""` (no string compare).
             let unqualified = a.ns == NsId::NONE;
             if known.iter().any(|(n, l)| {
                 l.as_bytes() == a.local
@@ -1990,32 +1983,9 @@ impl<'i> Reader<'i> {
             }) {
                 continue;
             }
-            let uri = self.ns_uri(a.ns);
-            if !unqualified && (uri == XSI_NS || SOAP_ENV_NS.contains(&uri)) {
-                continue;
+            if let Some(x) = self.other_attr(a, None, wildcard)? {
+                out.push(x);
             }
-            let admitted = wildcard.is_some_and(|w| match w {
-                AnyNs::Any => true,
-                AnyNs::Other(excluded) => {
-                    a.ns != NsId::NONE && !excluded.iter().any(|u| self.ns_is(a.ns, u))
-                }
-                AnyNs::List(list) => list.iter().any(|u| self.ns_is(a.ns, u)),
-            });
-            if !admitted {
-                return Err(self.attr_error(
-                    a.qname,
-                    a.pos,
-                    ErrorKind::Other(format!(
-                        "attribute {} is not declared for this element",
-                        clark(uri, a.local)
-                    )),
-                ));
-            }
-            out.push(AnyAttribute {
-                namespace: uri.to_owned(),
-                local: String::from_utf8_lossy(a.local).into_owned(),
-                value: a.value.into_owned(),
-            });
         }
         Ok(out)
     }
