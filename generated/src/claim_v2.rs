@@ -423,10 +423,12 @@ impl ::tandvard_runtime::XmlWrite for ClaimTotalsType {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct ClaimTypeLateSubmissionReason(String);
+pub struct ClaimTypeLateSubmissionReason(::tandvard_runtime::CompactString);
 impl ClaimTypeLateSubmissionReason {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -441,22 +443,26 @@ impl ClaimTypeLateSubmissionReason {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for ClaimTypeLateSubmissionReason {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for ClaimTypeLateSubmissionReason {
+impl TryFrom<::tandvard_runtime::CompactString> for ClaimTypeLateSubmissionReason {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -1071,10 +1077,12 @@ impl ::tandvard_runtime::XmlWrite for PerformerCheckType {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct PerformerLicenceTypePrescriberCode(String);
+pub struct PerformerLicenceTypePrescriberCode(::tandvard_runtime::CompactString);
 impl PerformerLicenceTypePrescriberCode {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -1093,22 +1101,26 @@ impl PerformerLicenceTypePrescriberCode {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for PerformerLicenceTypePrescriberCode {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for PerformerLicenceTypePrescriberCode {
+impl TryFrom<::tandvard_runtime::CompactString> for PerformerLicenceTypePrescriberCode {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }

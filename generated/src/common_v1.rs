@@ -53,10 +53,12 @@ impl TryFrom<::tandvard_runtime::Decimal> for AmountType {
 }
 /// TLV condition code, four digits (for example 4022). Valid codes are a versioned code list. Swedish: tillståndskod.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConditionCodeType(String);
+pub struct ConditionCodeType(::tandvard_runtime::CompactString);
 impl ConditionCodeType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -75,31 +77,37 @@ impl ConditionCodeType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for ConditionCodeType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for ConditionCodeType {
+impl TryFrom<::tandvard_runtime::CompactString> for ConditionCodeType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// A contract version major.minor, for example 2.3. Swedish: kontraktsversion.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ContractVersionType(String);
+pub struct ContractVersionType(::tandvard_runtime::CompactString);
 impl ContractVersionType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -118,31 +126,37 @@ impl ContractVersionType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for ContractVersionType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for ContractVersionType {
+impl TryFrom<::tandvard_runtime::CompactString> for ContractVersionType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// ISO 3166-1 alpha-2 country code. Swedish: landskod.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CountryCodeType(String);
+pub struct CountryCodeType(::tandvard_runtime::CompactString);
 impl CountryCodeType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -161,22 +175,26 @@ impl CountryCodeType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for CountryCodeType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for CountryCodeType {
+impl TryFrom<::tandvard_runtime::CompactString> for CountryCodeType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -260,10 +278,12 @@ impl ::tandvard_runtime::XmlWrite for EmptyType {
 }
 /// A business or technical error code such as CLM-014 or GEN-409. The set of codes is a published code list, not an XSD enumeration. Swedish: felkod.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ErrorCodeType(String);
+pub struct ErrorCodeType(::tandvard_runtime::CompactString);
 impl ErrorCodeType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -282,31 +302,37 @@ impl ErrorCodeType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for ErrorCodeType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for ErrorCodeType {
+impl TryFrom<::tandvard_runtime::CompactString> for ErrorCodeType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// FDI two-digit tooth number: permanent teeth 11-18, 21-28, 31-38, 41-48; primary teeth 51-55, 61-65, 71-75, 81-85. Swedish: tandnummer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FdiToothNumberType(String);
+pub struct FdiToothNumberType(::tandvard_runtime::CompactString);
 impl FdiToothNumberType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -325,31 +351,37 @@ impl FdiToothNumberType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for FdiToothNumberType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for FdiToothNumberType {
+impl TryFrom<::tandvard_runtime::CompactString> for FdiToothNumberType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// FK's own identifier of a connected clinic. Swedish: Försäkringskassans mottagningsidentitet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FkClinicIdType(String);
+pub struct FkClinicIdType(::tandvard_runtime::CompactString);
 impl FkClinicIdType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -364,31 +396,37 @@ impl FkClinicIdType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for FkClinicIdType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for FkClinicIdType {
+impl TryFrom<::tandvard_runtime::CompactString> for FkClinicIdType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// FK patient account id for a person without a Swedish personnummer or samordningsnummer, issued by Register Patient. Swedish: FK-patientkonto (patient-id).
 #[derive(Debug, Clone, PartialEq)]
-pub struct FkPatientIdType(String);
+pub struct FkPatientIdType(::tandvard_runtime::CompactString);
 impl FkPatientIdType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -407,31 +445,37 @@ impl FkPatientIdType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for FkPatientIdType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for FkPatientIdType {
+impl TryFrom<::tandvard_runtime::CompactString> for FkPatientIdType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// An identifier assigned by FK (claim, case, payment, agreement, attachment, message, document). Swedish: Försäkringskassans referens (ärende-id).
 #[derive(Debug, Clone, PartialEq)]
-pub struct FkReferenceType(String);
+pub struct FkReferenceType(::tandvard_runtime::CompactString);
 impl FkReferenceType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -452,31 +496,37 @@ impl FkReferenceType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for FkReferenceType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for FkReferenceType {
+impl TryFrom<::tandvard_runtime::CompactString> for FkReferenceType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// HSA identity: SE, the directory owner's 10-digit organisation number, a hyphen and one or more letters or digits; at most 31 characters. Swedish: HSA-id.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HsaIdType(String);
+pub struct HsaIdType(::tandvard_runtime::CompactString);
 impl HsaIdType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -496,22 +546,26 @@ impl HsaIdType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for HsaIdType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for HsaIdType {
+impl TryFrom<::tandvard_runtime::CompactString> for HsaIdType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -560,10 +614,12 @@ impl ::std::fmt::Display for JawType {
 }
 /// A reference local to one message, used to link elements inside it (for example a claim line to its performer). Swedish: lokal referens.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LocalRefType(String);
+pub struct LocalRefType(::tandvard_runtime::CompactString);
 impl LocalRefType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -582,31 +638,37 @@ impl LocalRefType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for LocalRefType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for LocalRefType {
+impl TryFrom<::tandvard_runtime::CompactString> for LocalRefType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// A patient identity as FK shows it in lists: the birth date followed by the last four digits, or by four asterisks when the number is masked. Swedish: maskerat personnummer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MaskedPersonIdType(String);
+pub struct MaskedPersonIdType(::tandvard_runtime::CompactString);
 impl MaskedPersonIdType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -631,31 +693,37 @@ impl MaskedPersonIdType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for MaskedPersonIdType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for MaskedPersonIdType {
+impl TryFrom<::tandvard_runtime::CompactString> for MaskedPersonIdType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// A personal or organisational name part, 1-100 characters. Swedish: namn.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NameType(String);
+pub struct NameType(::tandvard_runtime::CompactString);
 impl NameType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -670,22 +738,26 @@ impl NameType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for NameType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for NameType {
+impl TryFrom<::tandvard_runtime::CompactString> for NameType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -805,10 +877,12 @@ impl ::tandvard_runtime::XmlWrite for OralHealthType {
 }
 /// Swedish organisation number NNNNNN-NNNC; the third digit is at least 2 and the last digit is a Luhn check digit (business rule). Swedish: organisationsnummer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OrgNumberType(String);
+pub struct OrgNumberType(::tandvard_runtime::CompactString);
 impl OrgNumberType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -833,22 +907,26 @@ impl OrgNumberType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for OrgNumberType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for OrgNumberType {
+impl TryFrom<::tandvard_runtime::CompactString> for OrgNumberType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -990,10 +1068,12 @@ impl ::tandvard_runtime::XmlWrite for PerformerType {
 }
 /// A tooth position, in the code space of permanent FDI tooth numbers (11-48). Swedish: tandposition.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PermanentToothPositionType(String);
+pub struct PermanentToothPositionType(::tandvard_runtime::CompactString);
 impl PermanentToothPositionType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -1012,22 +1092,26 @@ impl PermanentToothPositionType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for PermanentToothPositionType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for PermanentToothPositionType {
+impl TryFrom<::tandvard_runtime::CompactString> for PermanentToothPositionType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -1167,10 +1251,12 @@ impl ::tandvard_runtime::XmlWrite for PersonNameType {
 }
 /// Swedish personal identity number, 12 digits YYYYMMDDNNNC without separator. The Luhn check digit C is a business rule (PAT-001), not checked by the schema. Swedish: personnummer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PersonnummerType(String);
+pub struct PersonnummerType(::tandvard_runtime::CompactString);
 impl PersonnummerType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -1195,31 +1281,37 @@ impl PersonnummerType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for PersonnummerType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for PersonnummerType {
+impl TryFrom<::tandvard_runtime::CompactString> for PersonnummerType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// TLV procedure code, three digits (for example 101, 706). Valid codes are a versioned code list. Swedish: åtgärdskod.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ProcedureCodeType(String);
+pub struct ProcedureCodeType(::tandvard_runtime::CompactString);
 impl ProcedureCodeType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -1238,22 +1330,26 @@ impl ProcedureCodeType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for ProcedureCodeType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for ProcedureCodeType {
+impl TryFrom<::tandvard_runtime::CompactString> for ProcedureCodeType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -1525,10 +1621,12 @@ impl ::tandvard_runtime::XmlWrite for ResultType {
 }
 /// Swedish coordination number: like a personnummer but with the day of birth increased by 60 (61-91). Swedish: samordningsnummer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SamordningsnummerType(String);
+pub struct SamordningsnummerType(::tandvard_runtime::CompactString);
 impl SamordningsnummerType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -1553,22 +1651,26 @@ impl SamordningsnummerType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for SamordningsnummerType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for SamordningsnummerType {
+impl TryFrom<::tandvard_runtime::CompactString> for SamordningsnummerType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -1671,10 +1773,12 @@ impl ::tandvard_runtime::XmlWrite for SourceSystemType {
 }
 /// Dental specialty code from FK's code list, for example ENDODONTI, ORAL_KIRURGI, ORAL_PROTETIK, ORTODONTI, PARODONTOLOGI, PEDODONTI, BETTFYSIOLOGI, OROFACIAL_MEDICIN, ODONTOLOGISK_RADIOLOGI. Swedish: specialistområde.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SpecialistAreaCodeType(String);
+pub struct SpecialistAreaCodeType(::tandvard_runtime::CompactString);
 impl SpecialistAreaCodeType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -1693,22 +1797,26 @@ impl SpecialistAreaCodeType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for SpecialistAreaCodeType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for SpecialistAreaCodeType {
+impl TryFrom<::tandvard_runtime::CompactString> for SpecialistAreaCodeType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -1808,10 +1916,12 @@ impl TryFrom<i32> for StbGroundCodeType {
 }
 /// A non-empty string of at most 64 characters. Swedish: kort text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct String64Type(String);
+pub struct String64Type(::tandvard_runtime::CompactString);
 impl String64Type {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -1826,22 +1936,26 @@ impl String64Type {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for String64Type {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for String64Type {
+impl TryFrom<::tandvard_runtime::CompactString> for String64Type {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -2103,10 +2217,12 @@ impl SwedishPersonIdTypeChoice {
 }
 /// Free text of at most 1000 characters. Swedish: fritext (högst 1000 tecken).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Text1000Type(String);
+pub struct Text1000Type(::tandvard_runtime::CompactString);
 impl Text1000Type {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -2121,31 +2237,37 @@ impl Text1000Type {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for Text1000Type {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for Text1000Type {
+impl TryFrom<::tandvard_runtime::CompactString> for Text1000Type {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// Free text of at most 200 characters. Swedish: fritext (högst 200 tecken).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Text200Type(String);
+pub struct Text200Type(::tandvard_runtime::CompactString);
 impl Text200Type {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -2160,31 +2282,37 @@ impl Text200Type {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for Text200Type {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for Text200Type {
+impl TryFrom<::tandvard_runtime::CompactString> for Text200Type {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// Free text of at most 4000 characters. Swedish: fritext (högst 4000 tecken).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Text4000Type(String);
+pub struct Text4000Type(::tandvard_runtime::CompactString);
 impl Text4000Type {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -2199,22 +2327,26 @@ impl Text4000Type {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for Text4000Type {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for Text4000Type {
+impl TryFrom<::tandvard_runtime::CompactString> for Text4000Type {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -2340,10 +2472,12 @@ impl ToothPositionTypeChoice {
 }
 /// A UUID in canonical 8-4-4-4-12 hexadecimal form, generated by the client or by FK. Swedish: UUID (universellt unikt id).
 #[derive(Debug, Clone, PartialEq)]
-pub struct UuidType(String);
+pub struct UuidType(::tandvard_runtime::CompactString);
 impl UuidType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -2368,22 +2502,26 @@ impl UuidType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for UuidType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for UuidType {
+impl TryFrom<::tandvard_runtime::CompactString> for UuidType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }

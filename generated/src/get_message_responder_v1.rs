@@ -157,10 +157,12 @@ impl ::std::fmt::Display for BodyFormatType {
 }
 /// Message text of at most 8000 characters. Swedish: meddelandetext.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BodyTextType(String);
+pub struct BodyTextType(::tandvard_runtime::CompactString);
 impl BodyTextType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -174,31 +176,37 @@ impl BodyTextType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for BodyTextType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for BodyTextType {
+impl TryFrom<::tandvard_runtime::CompactString> for BodyTextType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
 /// An opaque mailbox position issued by FK. Swedish: läsposition.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CursorType(String);
+pub struct CursorType(::tandvard_runtime::CompactString);
 impl CursorType {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -213,22 +221,26 @@ impl CursorType {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for CursorType {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for CursorType {
+impl TryFrom<::tandvard_runtime::CompactString> for CursorType {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -568,7 +580,7 @@ pub struct MessageBodyType {
     /// TEXT (default) or XHTML. Swedish: format.
     pub format: Option<BodyFormatType>,
     /// Language of the text, Swedish by default. Swedish: språk.
-    pub lang: Option<String>,
+    pub lang: Option<::tandvard_runtime::CompactString>,
     /// The element's text content.
     pub value: BodyTextType,
 }
@@ -578,7 +590,7 @@ impl ::tandvard_runtime::XmlRead for MessageBodyType {
         start: ::tandvard_runtime::Start<'i>,
     ) -> Result<Self, ::tandvard_runtime::Error> {
         let mut format: Option<BodyFormatType> = None;
-        let mut lang: Option<String> = None;
+        let mut lang: Option<::tandvard_runtime::CompactString> = None;
         if r.has_attrs(&start) {
             for a in r.attrs(&start) {
                 let a = a?;

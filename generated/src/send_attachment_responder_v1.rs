@@ -521,10 +521,12 @@ impl ::tandvard_runtime::XmlWrite for SendAttachmentResponseType {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct SendAttachmentTypeFileName(String);
+pub struct SendAttachmentTypeFileName(::tandvard_runtime::CompactString);
 impl SendAttachmentTypeFileName {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -539,22 +541,26 @@ impl SendAttachmentTypeFileName {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for SendAttachmentTypeFileName {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for SendAttachmentTypeFileName {
+impl TryFrom<::tandvard_runtime::CompactString> for SendAttachmentTypeFileName {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }
@@ -717,10 +723,12 @@ impl ::tandvard_runtime::XmlWrite for SendAttachmentType {
 }
 /// SHA-256 of the content (of this part), 64 lower-case hexadecimal digits (ATT-003 on mismatch). Swedish: kontrollsumma (SHA-256).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sha256Type(String);
+pub struct Sha256Type(::tandvard_runtime::CompactString);
 impl Sha256Type {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -740,22 +748,26 @@ impl Sha256Type {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for Sha256Type {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for Sha256Type {
+impl TryFrom<::tandvard_runtime::CompactString> for Sha256Type {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }

@@ -251,10 +251,12 @@ impl ::tandvard_runtime::XmlWrite for RegisterSubscriptionResponseType {
     }
 }
 #[derive(Debug, Clone, PartialEq)]
-pub struct RegisterSubscriptionTypeRiskGroup(String);
+pub struct RegisterSubscriptionTypeRiskGroup(::tandvard_runtime::CompactString);
 impl RegisterSubscriptionTypeRiskGroup {
     /// Checks the facets and wraps the value.
-    pub fn new(value: String) -> Result<Self, ::tandvard_runtime::ValueError> {
+    pub fn new(
+        value: ::tandvard_runtime::CompactString,
+    ) -> Result<Self, ::tandvard_runtime::ValueError> {
         Self::validate(&value)?;
         Ok(Self(value))
     }
@@ -269,22 +271,26 @@ impl RegisterSubscriptionTypeRiskGroup {
         &self.0
     }
     /// The value, consuming the wrapper.
-    pub fn into_inner(self) -> String {
+    pub fn into_inner(self) -> ::tandvard_runtime::CompactString {
         self.0
     }
 }
 impl ::tandvard_runtime::SimpleValue for RegisterSubscriptionTypeRiskGroup {
-    const NEEDS_ESCAPE: bool = <String as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
+    const NEEDS_ESCAPE: bool = <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::NEEDS_ESCAPE;
     fn from_text(s: &str) -> Result<Self, ::tandvard_runtime::ValueError> {
-        Self::new(<String as ::tandvard_runtime::SimpleValue>::from_text(s)?)
+        Self::new(
+            <::tandvard_runtime::CompactString as ::tandvard_runtime::SimpleValue>::from_text(
+                s,
+            )?,
+        )
     }
     fn write_text(&self, out: &mut String) {
         ::tandvard_runtime::SimpleValue::write_text(&self.0, out);
     }
 }
-impl TryFrom<String> for RegisterSubscriptionTypeRiskGroup {
+impl TryFrom<::tandvard_runtime::CompactString> for RegisterSubscriptionTypeRiskGroup {
     type Error = ::tandvard_runtime::ValueError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
+    fn try_from(value: ::tandvard_runtime::CompactString) -> Result<Self, Self::Error> {
         Self::new(value)
     }
 }

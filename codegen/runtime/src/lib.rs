@@ -45,6 +45,13 @@ pub use xml::{
     from_xml_with, to_xml, to_xml_string, to_xml_with_capacity,
 };
 
+/// The `compact_str` crate (for its `format_compact!` macro and `ToCompactString` trait).
+pub use compact_str;
+/// The string type of generated code (`xs:string` and the types derived from it),
+/// re-exported from `compact_str`: it derefs to `str`, converts from and into `String`,
+/// and keeps strings of up to 24 bytes inline, so reading the many short values of a
+/// document (codes, identifiers, amounts' currency) allocates nothing for them.
+pub use compact_str::CompactString;
 /// The XML tokenizer underneath [`Reader`], re-exported for [`Start::raw`].
 pub use quick_xml;
 /// Regular expressions (pattern facets), re-exported from `regex`.

@@ -1,5 +1,7 @@
 //! Value types: lexical round trips and errors.
 
+use std::borrow::Cow;
+use tandvard_runtime::CompactString;
 use tandvard_runtime::{
     Date, DateTime, Decimal, Duration, GDay, GMonth, GMonthDay, GYear, GYearMonth, HexBinary,
     SimpleValue, Time, TzOffset,
@@ -23,6 +25,36 @@ fn err<T: SimpleValue + std::fmt::Debug>(s: &str) -> String {
 fn strings_keep_whitespace() {
     assert_eq!(rt::<String>("  a \n b  "), "  a \n b  ");
     assert_eq!(rt::<String>(""), "");
+    assert_eq!(rt::<CompactString>("  a \n b  "), "  a \n b  ");
+    assert_eq!(rt::<CompactString>(""), "");
+}
+
+#[test]
+fn generated_strings_are_inline_up_to_24_bytes() {
+    // The string type of generated code: short values (most codes and identifiers) take
+    // no heap allocation, whether the reader lends the text or had to unescape it.
+    let short = "191212121212 Tolvan Tolv"; // 24 bytes
+    let long = "Tandvårdsstöd via journalsystem";
+    for v in [
+        CompactString::from_text(short).unwrap(),
+        CompactString::from_cow(Cow::Borrowed(short)).unwrap(),
+        CompactString::from_cow(Cow::Owned(short.to_string())).unwrap(),
+    ] {
+        assert_eq!(v, short);
+        assert!(!v.is_heap_allocated(), "{short:?} should be inline");
+    }
+    for v in [
+        CompactString::from_text(long).unwrap(),
+        CompactString::from_cow(Cow::Owned(long.to_string())).unwrap(),
+    ] {
+        assert_eq!(v, long);
+        assert!(v.is_heap_allocated());
+        assert_eq!(v.to_text(), long);
+    }
+    // What vendor code does with it: compare with &str, convert to and from String.
+    let s: String = CompactString::from_text("ok").unwrap().into();
+    assert_eq!(s, "ok");
+    assert_eq!(CompactString::from(s.clone()), s.as_str());
 }
 
 #[test]

@@ -150,37 +150,13 @@ pub(crate) fn shape(min: u64, max: Option<u64>, nillable: bool) -> String {
     }
 }
 
-/// The Rust type the generator uses for a built-in.
-pub(crate) fn builtin_rust(b: Builtin) -> &'static str {
-    use Builtin as B;
-    match b {
-        B::Boolean => "bool",
-        B::Decimal => "Decimal",
-        B::Integer | B::NonPositiveInteger | B::NegativeInteger | B::Long => "i64",
-        B::NonNegativeInteger | B::PositiveInteger | B::UnsignedLong => "u64",
-        B::Int => "i32",
-        B::Short => "i16",
-        B::Byte => "i8",
-        B::UnsignedInt => "u32",
-        B::UnsignedShort => "u16",
-        B::UnsignedByte => "u8",
-        B::Float => "f32",
-        B::Double => "f64",
-        B::Date => "Date",
-        B::DateTime => "DateTime",
-        B::Time => "Time",
-        B::Duration => "Duration",
-        B::GYear => "GYear",
-        B::GYearMonth => "GYearMonth",
-        B::GMonth => "GMonth",
-        B::GMonthDay => "GMonthDay",
-        B::GDay => "GDay",
-        B::Base64Binary => "Vec<u8>",
-        B::HexBinary => "HexBinary",
-        B::NmTokens | B::IdRefs | B::Entities => "XsList<String>",
-        B::AnyType => "AnyElement",
-        _ => "String",
-    }
+/// The Rust type the generator uses for a built-in, as the report shows it (without the
+/// `::tandvard_runtime::` paths): derived from the renderer's own mapping so the two agree.
+pub(crate) fn builtin_rust(b: Builtin) -> String {
+    crate::render::types::builtin_type(b)
+        .to_string()
+        .replace(":: tandvard_runtime :: ", "")
+        .replace(' ', "")
 }
 
 /// The generated module of an interface (one per port type).

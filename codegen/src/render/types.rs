@@ -707,8 +707,8 @@ impl<'c> TypeRenderer<'c> {
                 }
                 None => {
                     self.warnings
-                        .push(format!("type {q} is not in the model; using String"));
-                    quote! { String }
+                        .push(format!("type {q} is not in the model; using a string"));
+                    quote! { ::tandvard_runtime::CompactString }
                 }
             },
             TypeUse::Inline(def) => {
@@ -795,7 +795,7 @@ impl<'c> TypeRenderer<'c> {
                 vec![newtype(
                     &name,
                     doc,
-                    &quote! { String },
+                    &quote! { ::tandvard_runtime::CompactString },
                     &quote! { str },
                     &TokenStream::new(),
                     &checks,
@@ -835,7 +835,7 @@ impl<'c> TypeRenderer<'c> {
                 }
                 let inner = builtin_type(*b);
                 let borrowed = match inner.to_string().as_str() {
-                    "String" => quote! { str },
+                    ":: tandvard_runtime :: CompactString" => quote! { str },
                     "Vec < u8 >" => quote! { [u8] },
                     _ => inner.clone(),
                 };
@@ -2119,9 +2119,11 @@ pub fn builtin_type(b: Builtin) -> TokenStream {
         B::GDay => quote! { ::tandvard_runtime::GDay },
         B::Base64Binary => quote! { Vec<u8> },
         B::HexBinary => quote! { ::tandvard_runtime::HexBinary },
-        B::NmTokens | B::IdRefs | B::Entities => quote! { ::tandvard_runtime::XsList<String> },
+        B::NmTokens | B::IdRefs | B::Entities => {
+            quote! { ::tandvard_runtime::XsList<::tandvard_runtime::CompactString> }
+        }
         B::AnyType => quote! { ::tandvard_runtime::AnyElement },
-        _ => quote! { String },
+        _ => quote! { ::tandvard_runtime::CompactString },
     }
 }
 

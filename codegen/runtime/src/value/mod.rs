@@ -15,6 +15,7 @@ pub use list::XsList;
 
 use crate::Decimal;
 use crate::error::ValueError;
+use compact_str::CompactString;
 
 /// A value with an XSD lexical form: element text or attribute content.
 ///
@@ -110,7 +111,7 @@ pub mod whitespace {
 use whitespace::trim;
 
 // ---------------------------------------------------------------------------------------
-// String, bool
+// Strings, bool
 
 impl SimpleValue for String {
     fn from_text(s: &str) -> Result<Self, ValueError> {
@@ -118,6 +119,23 @@ impl SimpleValue for String {
     }
     fn from_cow(s: Cow<'_, str>) -> Result<Self, ValueError> {
         Ok(s.into_owned())
+    }
+    #[inline]
+    fn write_text(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+/// The string type of generated code: short values (up to 24 bytes) are kept inline.
+impl SimpleValue for CompactString {
+    fn from_text(s: &str) -> Result<Self, ValueError> {
+        Ok(CompactString::new(s))
+    }
+    fn from_cow(s: Cow<'_, str>) -> Result<Self, ValueError> {
+        Ok(match s {
+            Cow::Borrowed(b) => CompactString::new(b),
+            Cow::Owned(o) => CompactString::from(o),
+        })
     }
     #[inline]
     fn write_text(&self, out: &mut String) {
