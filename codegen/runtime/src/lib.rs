@@ -52,7 +52,7 @@ pub use compact_str;
 /// and keeps strings of up to 24 bytes inline, so reading the many short values of a
 /// document (codes, identifiers, amounts' currency) allocates nothing for them.
 pub use compact_str::CompactString;
-/// The XML tokenizer underneath [`Reader`], re-exported for [`Start::raw`].
+/// The XML tokenizer underneath [`Reader`], re-exported.
 pub use quick_xml;
 /// Regular expressions (pattern facets), re-exported from `regex`.
 pub use regex;

@@ -339,7 +339,7 @@ impl<F: FaultDetail> std::error::Error for SoapFault<F> {}
 /// `xmlns:p` declarations on the start tag itself (the reader drops them once the element
 /// is closed, and a fault code's prefix may be declared there).
 fn own_declarations(start: &Start<'_>) -> Vec<(String, String)> {
-    let raw = start.raw.attributes_raw();
+    let raw = start.attributes_raw();
     let mut out = Vec::new();
     for a in crate::xml::RawAttrs::new(raw).flatten() {
         let prefix = match a.qname {

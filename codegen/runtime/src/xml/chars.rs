@@ -50,13 +50,41 @@ impl<'i> RawAttrs<'i> {
     }
 }
 
+/// Bit in [`ATTR_CLASS`]: XML whitespace.
+const WS: u8 = 1;
+/// Bit in [`ATTR_CLASS`]: ends an attribute name (whitespace, `=`, or a byte that is an
+/// error there).
+const NAME_END: u8 = 2;
+
+/// Bit in [`ATTR_CLASS`]: a byte [`attr_value`] must rewrite (a reference, or whitespace
+/// that normalises to a space).
+const VALUE_SPECIAL: u8 = 4;
+
+/// Byte classes for [`RawAttrs`] and [`attr_value`]: one table lookup per byte.
+static ATTR_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'&' as usize] = VALUE_SPECIAL;
+    t[b' ' as usize] = WS | NAME_END;
+    t[b'\t' as usize] = WS | NAME_END | VALUE_SPECIAL;
+    t[b'\n' as usize] = WS | NAME_END | VALUE_SPECIAL;
+    t[b'\r' as usize] = WS | NAME_END | VALUE_SPECIAL;
+    t[b'=' as usize] = NAME_END;
+    t[b'"' as usize] = NAME_END;
+    t[b'\'' as usize] = NAME_END;
+    t[b'<' as usize] = NAME_END;
+    t[b'>' as usize] = NAME_END;
+    t[b'/' as usize] = NAME_END;
+    t
+};
+
 impl<'i> Iterator for RawAttrs<'i> {
     type Item = Result<RawAttr<'i>, (usize, &'static str)>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let b = self.b;
+        let class = |i: usize| b.get(i).map_or(0, |&c| ATTR_CLASS[c as usize]);
         let mut i = self.i;
-        while i < b.len() && is_ws(b[i]) {
+        while class(i) & WS != 0 {
             i += 1;
         }
         if i >= b.len() {
@@ -64,24 +92,24 @@ impl<'i> Iterator for RawAttrs<'i> {
             return None;
         }
         let name_start = i;
-        while i < b.len() && !is_ws(b[i]) && b[i] != b'=' {
-            if matches!(b[i], b'"' | b'\'' | b'<' | b'>' | b'/') {
-                return self.fail(i, "malformed attribute name");
-            }
+        while i < b.len() && class(i) & NAME_END == 0 {
             i += 1;
+        }
+        if i < b.len() && matches!(b[i], b'"' | b'\'' | b'<' | b'>' | b'/') {
+            return self.fail(i, "malformed attribute name");
         }
         if i == name_start {
             return self.fail(i, "attribute without a name");
         }
         let qname = &b[name_start..i];
-        while i < b.len() && is_ws(b[i]) {
+        while class(i) & WS != 0 {
             i += 1;
         }
-        if i >= b.len() || b[i] != b'=' {
+        if b.get(i) != Some(&b'=') {
             return self.fail(i, "attribute without a value (expected '=')");
         }
         i += 1;
-        while i < b.len() && is_ws(b[i]) {
+        while class(i) & WS != 0 {
             i += 1;
         }
         let Some(&quote) = b.get(i) else {
@@ -91,15 +119,16 @@ impl<'i> Iterator for RawAttrs<'i> {
             return self.fail(i, "attribute value must be quoted");
         }
         let v_start = i + 1;
-        let Some(len) = b[v_start..].iter().position(|&c| c == quote) else {
+        // One pass for the closing quote and a forbidden '<'.
+        let Some(len) = b[v_start..].iter().position(|&c| c == quote || c == b'<') else {
             return self.fail(i, "unterminated attribute value");
         };
-        let value = &b[v_start..v_start + len];
-        if value.contains(&b'<') {
+        if b[v_start + len] == b'<' {
             return self.fail(v_start, "'<' is not allowed in attribute values");
         }
+        let value = &b[v_start..v_start + len];
         i = v_start + len + 1;
-        if i < b.len() && !is_ws(b[i]) {
+        if i < b.len() && class(i) & WS == 0 {
             return self.fail(i, "expected whitespace between attributes");
         }
         self.i = i;
@@ -154,7 +183,7 @@ pub(crate) fn attr_value(raw: &[u8]) -> Result<Cow<'_, str>, ErrorKind> {
         .map_err(|_| ErrorKind::Encoding("attribute value is not valid UTF-8".into()))?;
     if !raw
         .iter()
-        .any(|&b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+        .any(|&b| ATTR_CLASS[b as usize] & VALUE_SPECIAL != 0)
     {
         return Ok(Cow::Borrowed(s));
     }
@@ -270,3 +299,67 @@ static ESCAPE_CLASS: [u8; 256] = {
     t[b'\n' as usize] = ATTR_ESCAPE;
     t
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(tag: &str) -> Result<Vec<(String, String)>, (usize, &'static str)> {
+        RawAttrs::new(tag.as_bytes())
+            .map(|a| {
+                a.map(|a| {
+                    (
+                        String::from_utf8_lossy(a.qname).into_owned(),
+                        String::from_utf8_lossy(a.value).into_owned(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn raw_attributes_tokenize() {
+        let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+        assert_eq!(attrs("").unwrap(), vec![]);
+        assert_eq!(attrs(" \t\r\n").unwrap(), vec![]);
+        assert_eq!(
+            attrs(r#" a="1" b:c = 'x "y"'	d="" "#).unwrap(),
+            vec![pair("a", "1"), pair("b:c", r#"x "y""#), pair("d", "")]
+        );
+        assert_eq!(attrs(" a='>'").unwrap(), vec![pair("a", ">")]);
+    }
+
+    #[test]
+    fn raw_attribute_errors_name_the_offset() {
+        assert_eq!(attrs(r#" a"b="1""#), Err((2, "malformed attribute name")));
+        assert_eq!(attrs(r#" ="1""#), Err((1, "attribute without a name")));
+        assert_eq!(
+            attrs(" a"),
+            Err((2, "attribute without a value (expected '=')"))
+        );
+        assert_eq!(
+            attrs(" a b='1'"),
+            Err((3, "attribute without a value (expected '=')"))
+        );
+        assert_eq!(attrs(" a= "), Err((4, "attribute without a value")));
+        assert_eq!(attrs(" a=1"), Err((3, "attribute value must be quoted")));
+        assert_eq!(attrs(r#" a="1"#), Err((3, "unterminated attribute value")));
+        assert_eq!(
+            attrs(r#" a="<""#),
+            Err((4, "'<' is not allowed in attribute values"))
+        );
+        assert_eq!(
+            attrs(r#" a="1"b="2""#),
+            Err((6, "expected whitespace between attributes"))
+        );
+    }
+
+    #[test]
+    fn attribute_values_normalise_and_expand() {
+        assert!(matches!(attr_value(b"plain"), Ok(Cow::Borrowed("plain"))));
+        assert_eq!(attr_value(b"a\tb\r\nc\nd").unwrap(), "a b c d");
+        assert_eq!(attr_value(b"&lt;&#x41;&amp;").unwrap(), "<A&");
+        assert!(attr_value(b"a&b").is_err());
+        assert!(attr_value(b"\xff").is_err());
+    }
+}

@@ -106,8 +106,11 @@ pub struct Start<'i> {
     pub ns: NsId,
     /// Local name of the element.
     pub local: &'i [u8],
-    /// The raw start tag (name and attributes, borrowed from the input).
-    pub raw: BytesStart<'i>,
+    /// The raw start tag between `<` and `>` (or `/>`): the name and the attributes as
+    /// written, borrowed from the input.
+    pub tag: &'i [u8],
+    /// Length of the name at the start of `tag`.
+    name_len: usize,
     /// Whether the tag is self-closing (`<a/>`).
     pub empty: bool,
     /// Byte offset of the `<` of the tag.
@@ -116,8 +119,15 @@ pub struct Start<'i> {
 
 impl<'i> Start<'i> {
     /// The qualified name as written (`prefix:local` or `local`).
-    pub fn qname(&self) -> &[u8] {
-        self.raw.name().into_inner()
+    #[inline]
+    pub fn qname(&self) -> &'i [u8] {
+        &self.tag[..self.name_len]
+    }
+
+    /// The attributes as written (everything in the tag after the name).
+    #[inline]
+    pub fn attributes_raw(&self) -> &'i [u8] {
+        &self.tag[self.name_len..]
     }
 
     /// The local name as text (lossy for invalid UTF-8).
@@ -329,6 +339,19 @@ enum Phase {
     Prolog,
     Root,
     Epilog,
+}
+
+/// The next event of the tokenizer, its error mapped (returning from the calling
+/// function). A macro rather than a method returning `Result<Event, Error>`: re-wrapping
+/// the event in our `Result` copied it through memory on every event, and the load of
+/// that copy stalled on the stores that had just written it (about 5% of a UBL read).
+macro_rules! next_event {
+    ($r:expr) => {
+        match $r.xml.read_event() {
+            Ok(e) => e,
+            Err(e) => return Err($r.xml_error(e)),
+        }
+    };
 }
 
 /// Reads an XML document from a byte slice, with namespace resolution and error locations.
@@ -689,14 +712,6 @@ impl<'i> Reader<'i> {
     // -----------------------------------------------------------------------------------
     // Events
 
-    #[inline]
-    fn read_event(&mut self) -> Result<Event<'i>, Error> {
-        match self.xml.read_event() {
-            Ok(e) => Ok(e),
-            Err(e) => Err(self.xml_error(e)),
-        }
-    }
-
     /// The DOCTYPE error, located at the `<!DOCTYPE` whose content is `content`.
     fn doctype_error(&self, content: &[u8]) -> Error {
         let off = self.offset_of(content);
@@ -722,8 +737,11 @@ impl<'i> Reader<'i> {
     }
 
     /// Opens an element: pushes its frame and namespace declarations, resolves its name.
-    fn open(&mut self, e: BytesStart<'i>, empty: bool) -> Result<Start<'i>, Error> {
-        let tag = self.reslice(&e)?;
+    ///
+    /// Takes the tag by reference: moving quick-xml's event into a call copied it through
+    /// memory just after the tokenizer had written it (a stall on every element).
+    fn open(&mut self, e: &BytesStart<'i>, empty: bool) -> Result<Start<'i>, Error> {
+        let tag = self.reslice(e)?;
         let pos = self.offset_of(tag).saturating_sub(1);
         let name_len = e.name().as_ref().len().min(tag.len());
         let qname = &tag[..name_len];
@@ -774,7 +792,8 @@ impl<'i> Reader<'i> {
         Ok(Start {
             ns,
             local,
-            raw: e,
+            tag,
+            name_len,
             empty,
             pos: pos as u64,
         })
@@ -863,7 +882,7 @@ impl<'i> Reader<'i> {
         loop {
             let first = !self.seen_event;
             self.seen_event = true;
-            match self.read_event()? {
+            match next_event!(self) {
                 Event::Decl(d) => {
                     if !first {
                         return Err(self.error_at(
@@ -888,11 +907,11 @@ impl<'i> Reader<'i> {
                         }
                     }
                 }
-                Event::Start(e) => {
+                Event::Start(ref e) => {
                     self.phase = Phase::Root;
                     return self.open(e, false);
                 }
-                Event::Empty(e) => {
+                Event::Empty(ref e) => {
                     self.phase = Phase::Root;
                     return self.open(e, true);
                 }
@@ -923,7 +942,7 @@ impl<'i> Reader<'i> {
         }
         self.phase = Phase::Epilog;
         loop {
-            match self.read_event()? {
+            match next_event!(self) {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if all_ws(&t) => {}
@@ -961,15 +980,15 @@ impl<'i> Reader<'i> {
             .last()
             .is_some_and(|m| m.depth == self.frames.len());
         loop {
-            match self.read_event()? {
-                Event::Start(e) => {
+            match next_event!(self) {
+                Event::Start(ref e) => {
                     let s = self.open(e, false)?;
                     if mixed {
                         self.mixed_push_chunk();
                     }
                     return Ok(Some(s));
                 }
-                Event::Empty(e) => {
+                Event::Empty(ref e) => {
                     let s = self.open(e, true)?;
                     if mixed {
                         self.mixed_push_chunk();
@@ -1049,11 +1068,15 @@ impl<'i> Reader<'i> {
         loop {
             match next.take() {
                 Some(s) if self.matches(&s, ns, local) => {
-                    // The value's `Result` is returned as it is (no unwrap and re-wrap),
-                    // which saves a copy of large values.
-                    let v = T::read(self, s);
+                    // The value's `Result` is the only value returned (no unwrap and
+                    // re-wrap, no second `return`), so it is built in the caller's slot:
+                    // large values are not copied.
+                    let mut v = T::read(self, s);
                     if v.is_ok() {
-                        *next = self.next_sibling()?;
+                        match self.next_sibling() {
+                            Ok(n) => *next = n,
+                            Err(e) => v = Err(e),
+                        }
                     }
                     return v;
                 }
@@ -1090,9 +1113,15 @@ impl<'i> Reader<'i> {
             match next {
                 Some(s) if self.matches(s, ns, local) => {
                     if let Some(s) = next.take() {
-                        let v = T::read(self, s)?;
-                        *next = self.next_sibling()?;
-                        return Ok(Some(v));
+                        // As in `req`: one returned value, built in place.
+                        let mut v = T::read(self, s).map(Some);
+                        if v.is_ok() {
+                            match self.next_sibling() {
+                                Ok(n) => *next = n,
+                                Err(e) => v = Err(e),
+                            }
+                        }
+                        return v;
                     }
                 }
                 Some(s) if self.skip_mode() => {
@@ -1338,12 +1367,12 @@ impl<'i> Reader<'i> {
         }
         let base = self.frames.len();
         loop {
-            match self.read_event()? {
-                Event::Start(e) => {
+            match next_event!(self) {
+                Event::Start(ref e) => {
                     let s = self.open(e, false)?;
                     unqualified |= s.ns == NsId::NONE;
                 }
-                Event::Empty(e) => {
+                Event::Empty(ref e) => {
                     let s = self.open(e, true)?;
                     unqualified |= s.ns == NsId::NONE;
                     self.close();
@@ -1457,7 +1486,7 @@ impl<'i> Reader<'i> {
         }
         let mut acc: Option<Cow<'i, str>> = None;
         loop {
-            let piece: Cow<'i, str> = match self.read_event()? {
+            let piece: Cow<'i, str> = match next_event!(self) {
                 Event::Text(t) => {
                     let raw = self.reslice(&t)?;
                     self.utf8_text(raw)?
@@ -1617,12 +1646,11 @@ impl<'i> Reader<'i> {
                 cached: Some(0),
             };
         }
-        let raw = self.reslice(&start.raw).unwrap_or(&[]);
-        let name_len = start.raw.name().as_ref().len().min(raw.len());
+        let raw = start.attributes_raw();
         Attrs {
             r: self,
-            raw: RawAttrs::new(&raw[name_len..]),
-            base: &raw[name_len..],
+            raw: RawAttrs::new(raw),
+            base: raw,
             cached: None,
         }
     }
@@ -1638,9 +1666,7 @@ impl<'i> Reader<'i> {
         // Fast path: most declared attributes are absent. When the name does not occur in
         // the tag at all, skip parsing the attributes (generated code asks for each
         // declared attribute in turn, so this is the common case).
-        let raw = self.reslice(&start.raw).unwrap_or(&[]);
-        let name_len = start.raw.name().as_ref().len().min(raw.len());
-        if !contains(&raw[name_len..], local) {
+        if !contains(start.attributes_raw(), local) {
             return Ok(None);
         }
         for a in self.attrs(start) {
@@ -1660,7 +1686,7 @@ impl<'i> Reader<'i> {
     /// Whether the start tag carries any attributes (namespace declarations included).
     #[inline]
     pub fn has_attrs(&self, start: &Start<'i>) -> bool {
-        !all_ws(start.raw.attributes_raw())
+        !all_ws(start.attributes_raw())
     }
 
     /// Stores a declared attribute found in the one-pass attribute loop of generated code
@@ -1822,7 +1848,7 @@ impl<'i> Reader<'i> {
 
     /// Whether `start` has `xsi:nil="true"`.
     pub fn is_nil(&self, start: &Start<'i>) -> Result<bool, Error> {
-        if all_ws(start.raw.attributes_raw()) {
+        if all_ws(start.attributes_raw()) {
             return Ok(false);
         }
         Ok(self
@@ -1890,7 +1916,7 @@ impl<'i> Reader<'i> {
     /// (namespace, local name).
     pub fn xsi_type(&self, start: &Start<'i>) -> Result<Option<(NsId, String)>, Error> {
         // Fast path: no attribute named `type` unless the bytes occur in the tag.
-        if !contains(start.raw.attributes_raw(), b"type") {
+        if !contains(start.attributes_raw(), b"type") {
             return Ok(None);
         }
         for a in self.attrs(start) {
