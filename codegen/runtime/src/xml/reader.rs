@@ -1567,13 +1567,7 @@ impl<'i> Reader<'i> {
     ) -> Result<T, Error> {
         match self.attr(start, ns, local)? {
             Some(v) => Ok(v),
-            None => Err(self.error_at(
-                start.pos,
-                ErrorKind::Other(format!(
-                    "missing required attribute {}",
-                    clark(ns.unwrap_or(""), local)
-                )),
-            )),
+            None => Err(self.missing_attr(start, ns, local)),
         }
     }
 
