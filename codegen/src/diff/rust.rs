@@ -204,3 +204,20 @@ pub(crate) fn fault_variant(iface: &str, op: &str, fault: &str) -> String {
 pub(crate) fn op_const(iface: &str, op: &str) -> String {
     format!("{}::{}", iface_module(iface), snake(op).to_uppercase())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::builtin_rust;
+    use crate::model::Builtin;
+
+    #[test]
+    fn report_names_the_rendered_types_without_paths() {
+        assert_eq!(builtin_rust(Builtin::String), "CompactString");
+        assert_eq!(builtin_rust(Builtin::Token), "CompactString");
+        assert_eq!(builtin_rust(Builtin::Decimal), "Decimal");
+        assert_eq!(builtin_rust(Builtin::Date), "Date");
+        assert_eq!(builtin_rust(Builtin::Base64Binary), "Vec<u8>");
+        assert_eq!(builtin_rust(Builtin::NmTokens), "XsList<CompactString>");
+        assert_eq!(builtin_rust(Builtin::Int), "i32");
+    }
+}
