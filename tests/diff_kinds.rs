@@ -502,6 +502,51 @@ fn mixed_changed() {
 }
 
 #[test]
+fn rust_representation_changed() {
+    // ReqDetail grows from one optional string to twelve (288 bytes): the generator boxes
+    // the optional `detail` field that uses it, though `detail` itself is declared as before.
+    let r = both(
+        "rust-representation-changed",
+        "rust-representation-changed",
+        "#rust:detail",
+        "info",
+        "info",
+        false,
+    );
+    for x in ["Req", "Resp"] {
+        let c = r
+            .changes
+            .iter()
+            .find(|c| {
+                c.kind == ChangeKind::RustRepresentationChanged
+                    && c.path.contains(&format!("{x}Item"))
+            })
+            .unwrap();
+        assert_eq!(c.rust_impact.change, RustChange::Retyped);
+        assert_eq!(c.rust_impact.bump, Bump::Major);
+        assert!(
+            c.rust_impact.item.ends_with(&format!("::{x}Item::detail")),
+            "{}",
+            c.rust_impact.item
+        );
+        assert_eq!(
+            c.rust_impact.detail,
+            format!("Option<{x}Detail> → Option<Box<{x}Detail>>")
+        );
+    }
+    // The fields added to the detail type are reported as themselves, not as
+    // representation changes.
+    assert_eq!(
+        r.changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::OptionalElementAdded)
+            .count(),
+        22
+    );
+    assert_eq!(r.suggested_bump, Bump::Major);
+}
+
+#[test]
 fn base_type_changed() {
     both(
         "base-type-changed",

@@ -3699,6 +3699,12 @@ impl<'a> Engine<'a> {
             add(build(r, path, ops, ifaces, dirs, Vec::new()));
         }
 
+        for f in self.representations(&changes, &reach) {
+            let path = f.raw.local.clone();
+            let c = build(f.raw, path, f.ops, f.ifaces, f.dirs, Vec::new());
+            changes.insert(c.id.clone(), c);
+        }
+
         let mut list: Vec<Change> = changes.into_values().collect();
         list.sort_by(|a, b| {
             b.severity
@@ -3763,6 +3769,79 @@ impl<'a> Engine<'a> {
         };
         report.recount();
         report
+    }
+}
+
+impl Engine<'_> {
+    /// Fields of the generated API whose wrappers change (`Option<T>` ↔ `Option<Box<T>>`)
+    /// while no other change names them: a type grew or shrank across one of the
+    /// generator's size thresholds. Found by rendering both contracts with the generator.
+    fn representations(
+        &self,
+        changes: &BTreeMap<String, Change>,
+        reach: &BTreeMap<Anchor, Reach>,
+    ) -> Vec<Fixed> {
+        let old = crate::render::types::field_types(self.old);
+        let new = crate::render::types::field_types(self.new);
+        let named: BTreeSet<&str> = changes
+            .values()
+            .map(|c| c.rust_impact.item.as_str())
+            .collect();
+        // The anchor (named type, else global element) that owns each generated type.
+        let mut owners: BTreeMap<String, &Anchor> = BTreeMap::new();
+        for a in self.anchors.keys() {
+            match a {
+                Anchor::Type(_, n) => {
+                    if let Some(q) = QName::parse_clark(n) {
+                        owners.insert(self.nn.named(&q), a);
+                    }
+                }
+                Anchor::Elem(_, n) => {
+                    if let Some(q) = QName::parse_clark(n) {
+                        owners.entry(self.nn.element(&q)).or_insert(a);
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for (item, n) in &new {
+            let Some(o) = old.get(item) else { continue };
+            if o.shape == n.shape || named.contains(item.as_str()) {
+                continue;
+            }
+            let (ty, field) = item.rsplit_once("::").unwrap_or(("", item));
+            let owner = owners.get(ty);
+            let path = match owner.and_then(|a| self.anchors.get(a)) {
+                Some(out) => format!("{}#rust:{field}", out.base),
+                None => format!("rust:{item}"),
+            };
+            let (ops, ifaces, dirs) = summarize(owner.and_then(|a| reach.get(*a)));
+            let r = raw(
+                K::RustRepresentationChanged,
+                path,
+                side(&o.text, &None),
+                side(&n.text, &None),
+                format!(
+                    "The generated field {item} changes from {} to {} with no change to its \
+                     declaration: its type crossed one of the generator's size thresholds \
+                     (large and recursive values are boxed). Nothing changes on the wire.",
+                    o.text, n.text
+                ),
+                impact(
+                    RustChange::Retyped,
+                    item,
+                    format!("{} → {}", o.text, n.text),
+                    Bump::Major,
+                ),
+            );
+            found.push(Fixed {
+                ifaces,
+                ops,
+                dirs,
+                raw: r,
+            });
+        }
+        found
     }
 }
 

@@ -194,6 +194,8 @@ kinds! {
     GlobalElementRemoved = "global-element-removed", Breaking, Breaking, "global element removed (schema without operations)";
     /// The base type of a derivation changes.
     BaseTypeChanged = "base-type-changed", Info, Info, "base type of a derivation changed (content compared separately)";
+    /// A generated field is boxed or unboxed though its own declaration did not change.
+    RustRepresentationChanged = "rust-representation-changed", Info, Info, "generated field boxed or unboxed with no change to its declaration: its type crossed one of the generator's size thresholds (nothing changes on the wire; code that builds or matches the field must change)";
 }
 
 impl fmt::Display for ChangeKind {

@@ -149,6 +149,12 @@ fn view<'a>(r: &'a DiffReport, title: &'a str) -> View<'a> {
 
 /// Escapes text for a Markdown table cell: no line breaks, pipes escaped.
 fn md_cell(s: String) -> String {
+    // `<` would start an HTML tag (`Option<Box<T>>`, documentation quoting markup).
+    md_flat(s).replace('<', "&lt;")
+}
+
+/// One line, with `|` escaped (inside a table cell).
+fn md_flat(s: String) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -157,7 +163,7 @@ fn md_cell(s: String) -> String {
 
 /// Inline code for Markdown, with a fence longer than any backtick run inside.
 fn md_code(s: String) -> String {
-    let s = md_cell(s);
+    let s = md_flat(s);
     let mut longest = 0;
     let mut run = 0;
     for c in s.chars() {
@@ -234,5 +240,11 @@ mod tests {
         );
         assert_eq!(md_code("a`b".into()), "`` a`b ``");
         assert_eq!(md_cell("a|b\nc".into()), "a\\|b c");
+        // No HTML tags out of Rust types; code spans stay literal.
+        assert_eq!(
+            md_cell("Option<T> → Option<Box<T>>".into()),
+            "Option&lt;T> → Option&lt;Box&lt;T>>"
+        );
+        assert_eq!(md_code("Option<T>".into()), "`Option<T>`");
     }
 }

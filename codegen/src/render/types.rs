@@ -2092,6 +2092,85 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     out
 }
 
+/// One field of the generated API (a struct field or an enum variant's payload) with its
+/// type as the generator writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldType {
+    /// The type, runtime paths and `super::` dropped (`Option<Box<common_v1::NameType>>`).
+    pub text: String,
+    /// Only the wrappers (`Option<Box<_>>`): what changes when a type crosses one of the
+    /// generator's size thresholds, with no change to its declaration.
+    pub shape: String,
+}
+
+/// Every field of the generated types of `contract`, keyed `module::Type::field` (a
+/// variant's payload as `module::Enum::Variant`): rendered by the generator itself, so the
+/// diff sees the representation the vendor's code compiles against.
+pub fn field_types(contract: &Contract) -> BTreeMap<String, FieldType> {
+    let (modules, _, _) = TypeRenderer::new(contract, TypeOptions { docs: false }).render();
+    let mut out = BTreeMap::new();
+    let mut put = |key: String, ty: &syn::Type| {
+        let text = quote!(#ty)
+            .to_string()
+            .replace(":: tandvard_runtime :: ", "")
+            .replace("super :: ", "")
+            .replace(' ', "");
+        out.insert(
+            key,
+            FieldType {
+                text,
+                shape: type_shape(ty),
+            },
+        );
+    };
+    for m in &modules {
+        for tokens in &m.items {
+            let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
+                continue;
+            };
+            for item in &file.items {
+                match item {
+                    syn::Item::Struct(st) => {
+                        for (i, f) in st.fields.iter().enumerate() {
+                            let name = f
+                                .ident
+                                .as_ref()
+                                .map_or_else(|| i.to_string(), |id| id.to_string());
+                            put(format!("{}::{}::{name}", m.name, st.ident), &f.ty);
+                        }
+                    }
+                    syn::Item::Enum(en) => {
+                        for v in &en.variants {
+                            for f in &v.fields {
+                                put(format!("{}::{}::{}", m.name, en.ident, v.ident), &f.ty);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The wrappers of a field type (`Option`, `Box`, `Vec`, `Nillable`), everything else `_`.
+fn type_shape(ty: &syn::Type) -> String {
+    if let syn::Type::Path(p) = ty {
+        if let Some(last) = p.path.segments.last() {
+            let name = last.ident.to_string();
+            if matches!(name.as_str(), "Option" | "Box" | "Vec" | "Nillable") {
+                if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
+                    if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
+                        return format!("{name}<{}>", type_shape(inner));
+                    }
+                }
+            }
+        }
+    }
+    "_".to_string()
+}
+
 /// The Rust type for a built-in.
 pub fn builtin_type(b: Builtin) -> TokenStream {
     use Builtin as B;
