@@ -105,66 +105,7 @@ impl<T: ::tandvard_runtime::transport::Transport> RegisterPatientResponderClient
     pub fn from_soap_client(soap: ::tandvard_runtime::client::SoapClient<T>) -> Self {
         Self { soap, request_header: None }
     }
-    /// The underlying SOAP client.
-    pub fn soap_client(&self) -> &::tandvard_runtime::client::SoapClient<T> {
-        &self.soap
-    }
-    /// Sends to another endpoint URL (a test environment, a local mock).
-    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.soap = self.soap.with_endpoint(endpoint);
-        self
-    }
-    /// Uses another retry policy.
-    pub fn with_retry_policy(
-        mut self,
-        policy: ::tandvard_runtime::client::RetryPolicy,
-    ) -> Self {
-        self.soap = self.soap.with_retry_policy(policy);
-        self
-    }
-    /// Time limit for each attempt of every operation.
-    pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.soap = self.soap.with_timeout(timeout);
-        self
-    }
-    /// Time limit for each attempt of one operation (by its WSDL name).
-    pub fn with_operation_timeout(
-        mut self,
-        operation: &str,
-        timeout: ::std::time::Duration,
-    ) -> Self {
-        self.soap = self.soap.with_operation_timeout(operation, timeout);
-        self
-    }
-    /// Largest response body accepted, in bytes.
-    pub fn with_max_response_size(mut self, bytes: u64) -> Self {
-        self.soap = self.soap.with_max_response_size(bytes);
-        self
-    }
-    /// A copy of this client whose calls use `options` (idempotency key,
-    /// correlation id, timeout).
-    pub fn with_call_options(
-        &self,
-        options: ::tandvard_runtime::client::CallOptions,
-    ) -> Self {
-        let mut c = self.clone();
-        c.soap = self.soap.with_call_options(options);
-        c
-    }
-    /// A copy of this client whose calls carry this idempotency key (the same on
-    /// every attempt, so a write may be retried safely). Use the business key of
-    /// the request (e.g. `clientClaimId`) and keep it for resends.
-    pub fn with_idempotency_key(&self, key: impl Into<String>) -> Self {
-        let mut options = self.soap.call_options().clone();
-        options.idempotency_key = Some(key.into());
-        self.with_call_options(options)
-    }
-    /// A copy of this client whose calls carry this correlation id.
-    pub fn with_correlation_id(&self, id: impl Into<String>) -> Self {
-        let mut options = self.soap.call_options().clone();
-        options.correlation_id = Some(id.into());
-        self.with_call_options(options)
-    }
+    ::tandvard_runtime::__client_builders!();
     /// Sets the `{urn:fk:tandvard:common:1}RequestHeader` header block sent with every operation that declares it. Its message id and time (and idempotency key and correlation id, when given per call) are filled in per attempt.
     pub fn with_header(mut self, header: super::common_v1::RequestHeaderType) -> Self {
         self.request_header = Some(header);

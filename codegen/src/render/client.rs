@@ -179,64 +179,10 @@ pub(super) fn render(p: &IfacePlan) -> (TokenStream, TokenStream) {
                 }
             }
 
-            /// The underlying SOAP client.
-            pub fn soap_client(&self) -> &#soap_client<T> {
-                &self.soap
-            }
-
-            /// Sends to another endpoint URL (a test environment, a local mock).
-            pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-                self.soap = self.soap.with_endpoint(endpoint);
-                self
-            }
-
-            /// Uses another retry policy.
-            pub fn with_retry_policy(mut self, policy: ::tandvard_runtime::client::RetryPolicy) -> Self {
-                self.soap = self.soap.with_retry_policy(policy);
-                self
-            }
-
-            /// Time limit for each attempt of every operation.
-            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.soap = self.soap.with_timeout(timeout);
-                self
-            }
-
-            /// Time limit for each attempt of one operation (by its WSDL name).
-            pub fn with_operation_timeout(mut self, operation: &str, timeout: ::std::time::Duration) -> Self {
-                self.soap = self.soap.with_operation_timeout(operation, timeout);
-                self
-            }
-
-            /// Largest response body accepted, in bytes.
-            pub fn with_max_response_size(mut self, bytes: u64) -> Self {
-                self.soap = self.soap.with_max_response_size(bytes);
-                self
-            }
-
-            /// A copy of this client whose calls use `options` (idempotency key,
-            /// correlation id, timeout).
-            pub fn with_call_options(&self, options: ::tandvard_runtime::client::CallOptions) -> Self {
-                let mut c = self.clone();
-                c.soap = self.soap.with_call_options(options);
-                c
-            }
-
-            /// A copy of this client whose calls carry this idempotency key (the same on
-            /// every attempt, so a write may be retried safely). Use the business key of
-            /// the request (e.g. `clientClaimId`) and keep it for resends.
-            pub fn with_idempotency_key(&self, key: impl Into<String>) -> Self {
-                let mut options = self.soap.call_options().clone();
-                options.idempotency_key = Some(key.into());
-                self.with_call_options(options)
-            }
-
-            /// A copy of this client whose calls carry this correlation id.
-            pub fn with_correlation_id(&self, id: impl Into<String>) -> Self {
-                let mut options = self.soap.call_options().clone();
-                options.correlation_id = Some(id.into());
-                self.with_call_options(options)
-            }
+            // soap_client, with_endpoint, with_retry_policy, with_timeout,
+            // with_operation_timeout, with_max_response_size, with_call_options,
+            // with_idempotency_key, with_correlation_id: the same for every interface.
+            ::tandvard_runtime::__client_builders!();
 
             #(#setters)*
 
