@@ -834,10 +834,12 @@ impl<'c> TypeRenderer<'c> {
                     }];
                 }
                 let inner = builtin_type(*b);
-                let borrowed = match inner.to_string().as_str() {
-                    ":: tandvard_runtime :: CompactString" => quote! { str },
-                    "Vec < u8 >" => quote! { [u8] },
-                    _ => inner.clone(),
+                let borrowed = if builtin_is_text(*b) {
+                    quote! { str }
+                } else if *b == Builtin::Base64Binary {
+                    quote! { [u8] }
+                } else {
+                    inner.clone()
                 };
                 let (checks, lexical) = self.facet_checks(*b, &s.facets, &path.name);
                 let base_check = match (&base_path, base_has_checks) {
