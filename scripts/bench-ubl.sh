@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/target/bench-ubl/crate"
 export CARGO_TARGET_DIR="$root/target/bench-ubl/target"
 rm -rf "$out"
-cargo build -q --release -p tandvard-codegen --manifest-path "$root/Cargo.toml"
+cargo build -q --release -p tandvard-codegen-cli --manifest-path "$root/Cargo.toml"
 s=$(date +%s.%N)
 "$CARGO_TARGET_DIR/release/tandvard-codegen" generate \
   --contracts "$root/tests/fixtures/corpora/ubl-2.1/schemas/maindoc/UBL-Invoice-2.1.xsd" \

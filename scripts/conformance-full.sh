@@ -24,7 +24,7 @@ if [[ ! -d "$corpora" ]]; then
 fi
 
 mkdir -p target/conformance
-cargo build --release -p tandvard-codegen --bin conformance
+cargo build --release -p tandvard-conformance
 sets=()
 for d in "$corpora"/*/; do sets+=("${d%/}"); done
 start=$(date +%s)

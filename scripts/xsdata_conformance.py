@@ -70,7 +70,7 @@ for line in sys.stdin:
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
-# ---- comparison (same rules as codegen/src/bin/conformance/xmlcmp.rs) --------------------
+# ---- comparison (same rules as codegen/conformance/src/xmlcmp.rs) --------------------
 
 def collapse(s):
     return " ".join(s.split())

@@ -617,7 +617,7 @@ fn cli(args: &[&str]) -> (i32, String, String) {
             "run",
             "--quiet",
             "-p",
-            "tandvard-codegen",
+            "tandvard-codegen-cli",
             "--bin",
             "tandvard-codegen",
             "--",

@@ -13,7 +13,7 @@ fn cli(args: &[&str]) -> (i32, String) {
             "run",
             "--quiet",
             "-p",
-            "tandvard-codegen",
+            "tandvard-codegen-cli",
             "--bin",
             "tandvard-codegen",
             "--",

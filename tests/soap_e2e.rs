@@ -68,8 +68,9 @@ async fn every_interface_end_to_end_through_generated_client_and_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_mock_answers_every_operation_at_its_path_and_at_root() {
-    let mock = tandvard_codegen::mock::mock(&contracts(), &tandvard_codegen::wsdl::Catalog::new())
-        .expect("mock builds");
+    let mock =
+        tandvard_codegen_cli::mock::mock(&contracts(), &tandvard_codegen::wsdl::Catalog::new())
+            .expect("mock builds");
     assert!(mock.warnings.is_empty(), "{:?}", mock.warnings);
     assert_eq!(mock.routes.len(), 20);
     let server_pki = Pki::new("mock server CA");

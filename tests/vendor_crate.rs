@@ -20,7 +20,7 @@ fn call_the_mock(dir: &Path) {
     let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
     let server_pki = Pki::new("vendor test server CA");
     let client_pki = Pki::new("vendor test client CA");
-    let mock = tandvard_codegen::mock::mock(
+    let mock = tandvard_codegen_cli::mock::mock(
         &workspace_root().join("contracts"),
         &tandvard_codegen::wsdl::Catalog::new(),
     )

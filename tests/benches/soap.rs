@@ -153,7 +153,7 @@ fn roundtrip() {
         let client_pki = Pki::new("bench client CA");
         let id = client_pki.client("bench vendor");
         let generated = serve_tls(Examples::default().router(), &server_pki, Some(&client_pki)).await;
-        let mock = tandvard_codegen::mock::mock(&contracts(), &tandvard_codegen::wsdl::Catalog::new())
+        let mock = tandvard_codegen_cli::mock::mock(&contracts(), &tandvard_codegen::wsdl::Catalog::new())
             .expect("mock");
         let mocked = serve_tls(mock.router, &server_pki, Some(&client_pki)).await;
         println!(

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::accept::AcceptedList;
-use super::source::ContractSource;
-use super::{Severity, diff_contracts, render_html, render_json, render_markdown};
-use crate::wsdl::Catalog;
+use tandvard_codegen::diff::accept::AcceptedList;
+use tandvard_codegen::diff::source::ContractSource;
+use tandvard_codegen::diff::{Severity, diff_contracts, render_html, render_json, render_markdown};
+use tandvard_codegen::wsdl::Catalog;
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,7 +1,7 @@
 //! The conformance runner: generates, compiles and exercises crates for public contract sets.
 //!
 //! ```text
-//! cargo run --release -p tandvard-codegen --bin conformance -- [OPTIONS] SET_DIR...
+//! cargo run --release -p tandvard-conformance -- [OPTIONS] SET_DIR...
 //! ```
 //!
 //! For every set directory (laid out like `../shared/corpora/<set>`: `MANIFEST.json` for W3C
@@ -58,12 +58,17 @@ struct Options {
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let workspace = manifest_dir.parent().unwrap_or(&manifest_dir).to_path_buf();
+    // codegen/conformance -> the workspace root.
+    let workspace = manifest_dir
+        .ancestors()
+        .nth(2)
+        .unwrap_or(&manifest_dir)
+        .to_path_buf();
     let mut o = Options {
         sets: Vec::new(),
         work: workspace.join("target/conformance"),
         cargo_target: None,
-        runtime: manifest_dir.join("runtime"),
+        runtime: workspace.join("codegen/runtime"),
         lockfile: Some(workspace.join("Cargo.lock")).filter(|p| p.is_file()),
         only: Vec::new(),
         max_instances: None,

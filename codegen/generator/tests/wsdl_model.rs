@@ -626,7 +626,7 @@ fn parse_from_text_and_serde_round_trip() {
 // Real public WSDLs from the shared corpora (skipped when the corpora are not there).
 
 fn corpora() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
     dir.is_dir().then_some(dir)
 }
 

@@ -11,8 +11,9 @@ use std::time::Instant;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("codegen/ has a parent")
+        .ancestors()
+        .nth(2)
+        .expect("codegen/conformance sits two levels below the workspace")
         .to_path_buf()
 }
 

@@ -23,9 +23,9 @@ use tandvard_runtime::soap::{
     Body, EnvelopeWriter, Fault, QualifiedName, SoapVersion, read_envelope,
 };
 
-use crate::Error;
-use crate::model::{Contract, Interface, Operation};
-use crate::wsdl::Catalog;
+use tandvard_codegen::Error;
+use tandvard_codegen::model::{Contract, Interface, Operation};
+use tandvard_codegen::wsdl::Catalog;
 
 /// Arguments of `tandvard-codegen serve-mock`.
 #[derive(Debug, Clone, clap::Args)]
@@ -118,7 +118,7 @@ fn examples(dir: &Path, op: &str) -> Vec<PathBuf> {
     found.into_iter().map(|(_, p)| p).collect()
 }
 
-fn qualified(q: &crate::model::QName) -> QualifiedName {
+fn qualified(q: &tandvard_codegen::model::QName) -> QualifiedName {
     QualifiedName::new(q.ns.clone().unwrap_or_default(), q.local.clone())
 }
 
@@ -180,8 +180,8 @@ fn plan(op: &Operation, iface: &Interface, example: &Path) -> Result<Plan, Strin
         .filter_map(|h| h.element.as_ref().map(qualified))
         .collect();
     let version = match iface.soap {
-        crate::model::SoapVersion::Soap11 => SoapVersion::Soap11,
-        crate::model::SoapVersion::Soap12 => SoapVersion::Soap12,
+        tandvard_codegen::model::SoapVersion::Soap11 => SoapVersion::Soap11,
+        tandvard_codegen::model::SoapVersion::Soap12 => SoapVersion::Soap12,
     };
     Ok(Plan {
         operation: op.name.clone(),
@@ -324,7 +324,7 @@ pub fn mock_for(contract: &Contract, base_dir: &Path) -> Mock {
 
 /// Loads the contracts in `dir` and builds the mock.
 pub fn mock(dir: &Path, catalog: &Catalog) -> Result<Mock, Error> {
-    let loaded = crate::load_contracts(&[dir.to_path_buf()], catalog)?;
+    let loaded = tandvard_codegen::load_contracts(&[dir.to_path_buf()], catalog)?;
     Ok(mock_for(&loaded.contract, &loaded.base_dir))
 }
 

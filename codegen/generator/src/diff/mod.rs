@@ -17,7 +17,6 @@
 //! [`render_json`]; [`accept::AcceptedList`] marks reviewed changes as accepted.
 
 pub mod accept;
-pub mod cli;
 mod engine;
 pub mod kinds;
 mod lattice;

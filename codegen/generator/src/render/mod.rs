@@ -21,8 +21,8 @@ use crate::Error;
 use crate::model::Contract;
 
 /// The crate skeleton templates (in `templates/crate/`).
-const CARGO_TEMPLATE: &str = include_str!("../../../templates/crate/Cargo.toml.j2");
-const LIB_TEMPLATE: &str = include_str!("../../../templates/crate/lib.rs.j2");
+const CARGO_TEMPLATE: &str = include_str!("../../templates/crate/Cargo.toml.j2");
+const LIB_TEMPLATE: &str = include_str!("../../templates/crate/lib.rs.j2");
 
 /// Options for rendering.
 #[derive(Debug, Clone)]

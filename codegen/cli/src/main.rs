@@ -42,9 +42,9 @@ enum Command {
         runtime_dependency: Option<String>,
     },
     /// Report what changed between two contract revisions.
-    Diff(tandvard_codegen::diff::cli::DiffArgs),
+    Diff(tandvard_codegen_cli::diff::DiffArgs),
     /// Run a mock of the e-service that answers every operation with its example response.
-    ServeMock(tandvard_codegen::mock::MockArgs),
+    ServeMock(tandvard_codegen_cli::mock::MockArgs),
     /// Write the contract model snapshot (stable JSON) of contracts.
     Snapshot {
         /// Contract directories or WSDL/XSD files.
@@ -103,8 +103,8 @@ fn write_change_report(
 
 fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
     match cli.command {
-        Command::Diff(args) => Ok(tandvard_codegen::diff::cli::run(&args)),
-        Command::ServeMock(args) => Ok(tandvard_codegen::mock::run(&args)),
+        Command::Diff(args) => Ok(tandvard_codegen_cli::diff::run(&args)),
+        Command::ServeMock(args) => Ok(tandvard_codegen_cli::mock::run(&args)),
         Command::Generate {
             contracts,
             out,

@@ -11,7 +11,6 @@ pub mod builder;
 pub mod diff;
 pub mod generate;
 pub mod input;
-pub mod mock;
 pub mod model;
 pub mod render;
 pub mod schema;

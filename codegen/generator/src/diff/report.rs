@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::kinds::Severity;
 use super::{Change, DiffReport, InterfaceSummary, Summary};
 
-const MD_TEMPLATE: &str = include_str!("../../../templates/diff/report.md.j2");
-const HTML_TEMPLATE: &str = include_str!("../../../templates/diff/report.html.j2");
+const MD_TEMPLATE: &str = include_str!("../../templates/diff/report.md.j2");
+const HTML_TEMPLATE: &str = include_str!("../../templates/diff/report.html.j2");
 
 #[derive(Debug, Serialize)]
 struct View<'a> {
