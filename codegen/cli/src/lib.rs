@@ -6,6 +6,7 @@
 //! does not need: argument parsing (clap), the async runtime and the HTTPS server.
 
 #![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod diff;
 pub mod mock;

@@ -57,10 +57,29 @@ impl GenerateReport {
     }
 }
 
-/// The `tandvard-runtime` dependency line for a crate written to `out`: a path dependency when
-/// `out` is inside a checkout of tandvard-codegen (so the committed `generated/` crate builds
-/// against the runtime next to it), else the released version.
-pub fn runtime_dependency_for(out: &Path) -> String {
+/// The `tandvard-runtime` dependency line `generate` writes for a crate in `out` when none is
+/// given, and why it chose it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeDependency {
+    /// The line for the generated `Cargo.toml`.
+    pub line: String,
+    /// Why this line, for the user, when it is not the obvious one (a path outside the
+    /// output's checkout, or a version no registry has yet).
+    pub note: Option<String>,
+}
+
+/// The `tandvard-runtime` dependency line for a crate written to `out`, in this order:
+/// 1. `out` is inside a checkout of tandvard-codegen: a relative path dependency on that
+///    checkout's runtime (so the committed `generated/` crate builds, on every machine);
+/// 2. this generator was built from a source tree that has the runtime next to it (a
+///    checkout, or `cargo install --git`): an absolute path dependency on that runtime, so
+///    the crate builds on this machine (nothing is published to a registry yet);
+/// 3. else the released version, `tandvard-runtime = "0.1.0"`.
+///
+/// Cases 2 and 3 carry a note that says how to choose another line with
+/// `--runtime-dependency` (a git dependency with a pinned revision, or a path).
+pub fn runtime_dependency_for(out: &Path) -> RuntimeDependency {
+    let version = env!("CARGO_PKG_VERSION");
     let abs = if out.is_absolute() {
         out.to_path_buf()
     } else {
@@ -71,15 +90,44 @@ pub fn runtime_dependency_for(out: &Path) -> String {
     while let Some(d) = dir {
         if d.join("codegen/runtime/Cargo.toml").is_file() && d.join("Cargo.toml").is_file() {
             let rel = format!("{}codegen/runtime", "../".repeat(ups));
-            return format!(
-                "tandvard-runtime = {{ path = \"{rel}\", version = \"{}\" }}",
-                env!("CARGO_PKG_VERSION")
-            );
+            return RuntimeDependency {
+                line: format!("tandvard-runtime = {{ path = \"{rel}\", version = \"{version}\" }}"),
+                note: None,
+            };
         }
         dir = d.parent();
         ups += 1;
     }
-    format!("tandvard-runtime = \"{}\"", env!("CARGO_PKG_VERSION"))
+    let hint = "pass --runtime-dependency to choose another line, e.g. \
+                'tandvard-runtime = { git = \"URL\", rev = \"REV\" }' for a crate others build";
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+    if let Ok(runtime) = beside.canonicalize()
+        && is_runtime_package(&runtime.join("Cargo.toml"))
+    {
+        let path = runtime.display().to_string().replace('\\', "/");
+        return RuntimeDependency {
+            line: format!("tandvard-runtime = {{ path = \"{path}\", version = \"{version}\" }}"),
+            note: Some(format!(
+                "tandvard-runtime is not published to a registry yet: the crate depends on the \
+                 runtime this generator was built from, {path} (it builds on this machine); {hint}"
+            )),
+        };
+    }
+    RuntimeDependency {
+        line: format!("tandvard-runtime = \"{version}\""),
+        note: Some(format!(
+            "the crate depends on tandvard-runtime {version} from crates.io; if your registry \
+             does not have it, {hint}"
+        )),
+    }
+}
+
+/// True when `manifest` is the manifest of the `tandvard-runtime` package.
+fn is_runtime_package(manifest: &Path) -> bool {
+    std::fs::read_to_string(manifest).is_ok_and(|text| {
+        text.lines()
+            .any(|l| l.trim().replace(' ', "") == "name=\"tandvard-runtime\"")
+    })
 }
 
 /// Generates the crate; with `check`, only compares and writes nothing.
@@ -98,12 +146,16 @@ pub fn generate(opts: &GenerateOptions, check: bool) -> Result<GenerateReport, E
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let runtime = match &opts.runtime_dependency {
+        Some(line) => RuntimeDependency {
+            line: line.clone(),
+            note: None,
+        },
+        None => runtime_dependency_for(&opts.out),
+    };
     let render_opts = RenderOptions {
         crate_name: opts.crate_name.clone(),
-        runtime_dependency: opts
-            .runtime_dependency
-            .clone()
-            .unwrap_or_else(|| runtime_dependency_for(&opts.out)),
+        runtime_dependency: runtime.line,
         source,
         ..RenderOptions::default()
     };
@@ -129,6 +181,7 @@ pub fn generate(opts: &GenerateOptions, check: bool) -> Result<GenerateReport, E
             .iter()
             .chain(&rendered.warnings)
             .cloned()
+            .chain(runtime.note)
             .collect(),
         inputs: loaded.files.clone(),
         ..GenerateReport::default()

@@ -7,6 +7,9 @@
 //!   resolver and a source index (file and line of every declaration).
 //! - [`model`]: the contract model both the renderer and the diff work from.
 
+#![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
 pub mod builder;
 pub mod diff;
 pub mod generate;

@@ -12,6 +12,7 @@
 //! * [`blocking`] (feature `blocking`): a blocking front for the client.
 //! * [`server`] (feature `server`): a SOAP router and an HTTP(S) server with mutual TLS.
 #![warn(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 mod error;
