@@ -39,7 +39,7 @@ scratch with-prost-build 'prost-build = "0.14"' \
   'let _ = prost_build::Config::new();'
 
 for c in with-tandvard with-xsd-parser with-prost-build; do
-  (cd "$work/$c" && cargo generate-lockfile -q 2>/dev/null || true)
+  [ -f "$work/$c/Cargo.lock" ] || (cd "$work/$c" && cargo generate-lockfile -q)
   (cd "$work/$c" && cargo fetch -q)
   n=$(cd "$work/$c" && cargo tree -e normal,build --prefix none --format '{p}' | awk '{print $1}' | sort -u | grep -vc "^$c\$")
   echo "$c: $n crates in the build"

@@ -189,3 +189,116 @@ pub fn example_files(contracts: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     }
     (valid, invalid)
 }
+
+/// Validates files with libxml2, one `xmllint --schema` call per schema: `(label, schema,
+/// file)`. Returns one line per invalid file (its label and xmllint's messages), empty when
+/// all are valid. The caller checks for xmllint first (`require_tool`).
+pub fn xmllint_validate(files: &[(String, PathBuf, PathBuf)]) -> Vec<String> {
+    let mut by_schema: std::collections::BTreeMap<&Path, Vec<(&str, &Path)>> =
+        std::collections::BTreeMap::new();
+    for (label, schema, file) in files {
+        by_schema
+            .entry(schema.as_path())
+            .or_default()
+            .push((label.as_str(), file.as_path()));
+    }
+    let mut failures = Vec::new();
+    for (schema, files) in by_schema {
+        let out = Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(schema)
+            .args(files.iter().map(|(_, f)| f))
+            .output()
+            .expect("xmllint runs");
+        if out.status.success() {
+            continue;
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        let before = failures.len();
+        for (label, f) in &files {
+            let name = f.display().to_string();
+            let lines: Vec<&str> = err
+                .lines()
+                .filter(|l| l.starts_with(&name) && !l.ends_with(" validates"))
+                .collect();
+            if !lines.is_empty() {
+                failures.push(format!("{label} ({name}):\n  {}", lines.join("\n  ")));
+            }
+        }
+        if failures.len() == before {
+            failures.push(format!("xmllint failed on {}:\n{err}", schema.display()));
+        }
+    }
+    failures
+}
+
+/// A schema file xmllint can load for the elements declared in `file`: the file itself when
+/// it is an XSD; for a WSDL, its inline `xs:schema`s written to `scratch` (with the namespace
+/// declarations they inherit from the WSDL) under a wrapper schema that imports them all.
+/// Relative `schemaLocation`s inside inline schemas are made absolute.
+pub fn schema_file(file: &Path, scratch: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(file).expect("read contract");
+    let doc = roxmltree::Document::parse(&text).expect("contract parses");
+    const XS: &str = "http://www.w3.org/2001/XMLSchema";
+    if doc.root_element().tag_name().namespace() == Some(XS) {
+        return file.to_path_buf();
+    }
+    std::fs::create_dir_all(scratch).expect("scratch dir");
+    let dir = file.parent().expect("file has a directory");
+    let mut imports = String::new();
+    let schemas = doc
+        .descendants()
+        .filter(|n| n.tag_name().namespace() == Some(XS) && n.tag_name().name() == "schema");
+    for (i, schema) in schemas.enumerate() {
+        let src = &text[schema.range()];
+        let tag_end = src.find('>').expect("start tag ends");
+        let tag = &src[..tag_end];
+        let mut decls = String::new();
+        for ns in schema.namespaces() {
+            let declared = match ns.name() {
+                Some(p) => tag.contains(&format!("xmlns:{p}=")),
+                None => tag.contains("xmlns="),
+            };
+            if !declared && ns.uri() != "http://www.w3.org/XML/1998/namespace" {
+                match ns.name() {
+                    Some(p) => decls.push_str(&format!(" xmlns:{p}=\"{}\"", ns.uri())),
+                    None => decls.push_str(&format!(" xmlns=\"{}\"", ns.uri())),
+                }
+            }
+        }
+        let name_end = tag.find(|c: char| c.is_whitespace()).unwrap_or(tag.len());
+        let mut body = format!("{}{decls}{}", &src[..name_end], &src[name_end..]);
+        // Relative schema locations resolve against the WSDL's directory.
+        for attr in ["schemaLocation=\"", "schemaLocation='"] {
+            let mut at = 0;
+            while let Some(p) = body[at..].find(attr) {
+                let start = at + p + attr.len();
+                let q = attr.chars().last().expect("quote");
+                let end = start + body[start..].find(q).expect("closing quote");
+                let loc = body[start..end].to_string();
+                if !loc.contains("://") && !loc.starts_with('/') {
+                    let abs = dir.join(&loc).display().to_string();
+                    body.replace_range(start..end, &abs);
+                    at = start + abs.len();
+                } else {
+                    at = end;
+                }
+            }
+        }
+        let path = scratch.join(format!("inline-{i}.xsd"));
+        std::fs::write(&path, body).expect("write inline schema");
+        let tns = schema.attribute("targetNamespace").unwrap_or("");
+        imports.push_str(&format!(
+            "  <xs:import namespace=\"{tns}\" schemaLocation=\"{}\"/>\n",
+            path.display()
+        ));
+    }
+    let wrapper = scratch.join("wsdl-schemas.xsd");
+    std::fs::write(
+        &wrapper,
+        format!("<xs:schema xmlns:xs=\"{XS}\">\n{imports}</xs:schema>\n"),
+    )
+    .expect("write wrapper");
+    wrapper
+}

@@ -1,4 +1,5 @@
-//! The `tandvard-codegen` command line as a library: the `diff` subcommand and `serve-mock`,
+//! The `tandvard-codegen` command line as a library: the `diff` and `sample` subcommands and
+//! `serve-mock`,
 //! the mock of the e-service (its router can be served in a test with
 //! `tandvard_runtime::server::Server`).
 //!
@@ -10,3 +11,4 @@
 
 pub mod diff;
 pub mod mock;
+pub mod sample;

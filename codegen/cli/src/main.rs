@@ -45,6 +45,8 @@ enum Command {
     Diff(tandvard_codegen_cli::diff::DiffArgs),
     /// Run a mock of the e-service that answers every operation with its example response.
     ServeMock(tandvard_codegen_cli::mock::MockArgs),
+    /// Write valid sample messages of an operation (or element), made from the contracts.
+    Sample(tandvard_codegen_cli::sample::SampleArgs),
     /// Write the contract model snapshot (stable JSON) of contracts.
     Snapshot {
         /// Contract directories or WSDL/XSD files.
@@ -104,6 +106,7 @@ fn write_change_report(
 fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
     match cli.command {
         Command::Diff(args) => Ok(tandvard_codegen_cli::diff::run(&args)),
+        Command::Sample(args) => Ok(tandvard_codegen_cli::sample::run(&args)),
         Command::ServeMock(args) => Ok(tandvard_codegen_cli::mock::run(&args)),
         Command::Generate {
             contracts,

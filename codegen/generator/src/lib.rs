@@ -6,6 +6,7 @@
 //! - [`schema`]: XSD loading through xsd-parser's parser and interpreter, with an offline
 //!   resolver and a source index (file and line of every declaration).
 //! - [`model`]: the contract model both the renderer and the diff work from.
+//! - [`sample`]: valid sample messages of any element, made from the model.
 
 #![warn(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -16,6 +17,7 @@ pub mod generate;
 pub mod input;
 pub mod model;
 pub mod render;
+pub mod sample;
 pub mod schema;
 pub mod wsdl;
 
