@@ -7,6 +7,7 @@
 //!   resolver and a source index (file and line of every declaration).
 //! - [`model`]: the contract model both the renderer and the diff work from.
 //! - [`sample`]: valid sample messages of any element, made from the model.
+//! - [`validate`]: checks an XML element against the model (for tools without generated code).
 
 #![warn(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
@@ -19,6 +20,7 @@ pub mod model;
 pub mod render;
 pub mod sample;
 pub mod schema;
+pub mod validate;
 pub mod wsdl;
 
 pub use builder::{Builder, Generated};

@@ -976,7 +976,7 @@ fn numeric_candidates(b: Builtin, f: &Facets, end: End) -> Vec<String> {
 
 /// Checks a value against a built-in's lexical space (for the kinds a sample makes) and the
 /// facets; the error says which facet failed.
-fn check(b: Builtin, f: &Facets, v: &str) -> Result<(), String> {
+pub(crate) fn check(b: Builtin, f: &Facets, v: &str) -> Result<(), String> {
     use Builtin as B;
     if !f.patterns.is_empty() {
         let mut ok = false;
@@ -992,8 +992,9 @@ fn check(b: Builtin, f: &Facets, v: &str) -> Result<(), String> {
         B::HexBinary => v.len() / 2,
         B::Base64Binary => {
             use base64::Engine as _;
+            let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
             base64::engine::general_purpose::STANDARD
-                .decode(v)
+                .decode(compact)
                 .map_err(|_| "base64")?
                 .len()
         }
