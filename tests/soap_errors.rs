@@ -69,6 +69,7 @@ fn text(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> ServerResp
         status,
         content_type: content_type.to_string(),
         body: body.into(),
+        transport_fault: None,
     }
 }
 
@@ -402,6 +403,7 @@ async fn redirects_are_not_followed() {
         status: 302,
         content_type: "text/plain".into(),
         body: Vec::new(),
+        transport_fault: None,
     });
     let (pki, server) = tls_server(router).await;
     let err = bounded(ping_client(&pki, &server).ping(ping()))

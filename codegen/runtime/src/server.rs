@@ -13,7 +13,6 @@
 //! # }
 //! ```
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -21,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
@@ -87,6 +86,18 @@ pub struct ServerResponse {
     pub content_type: String,
     /// The body.
     pub body: Vec<u8>,
+    /// Misbehave on the connection instead of answering normally (for mocks and tests).
+    pub transport_fault: Option<TransportFault>,
+}
+
+/// How a response misbehaves on the connection, for mocks that rehearse network failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportFault {
+    /// The connection is closed with no response at all.
+    Reset,
+    /// The response head is sent with the full `Content-Length`, then half of the body, then
+    /// the connection is closed.
+    Truncated,
 }
 
 impl ServerResponse {
@@ -96,6 +107,7 @@ impl ServerResponse {
             status: 200,
             content_type: version.content_type(""),
             body,
+            transport_fault: None,
         }
     }
 
@@ -105,6 +117,7 @@ impl ServerResponse {
             status: 500,
             content_type: version.content_type(""),
             body: EnvelopeWriter::new(version).fault(fault),
+            transport_fault: None,
         }
     }
 
@@ -115,6 +128,22 @@ impl ServerResponse {
             content_type: version.content_type(""),
             body: EnvelopeWriter::new(version)
                 .fault_with_detail(&fault.fault, fault.detail.as_ref()),
+            transport_fault: None,
+        }
+    }
+
+    /// A response that misbehaves on the connection (see [`TransportFault`]); `body` is what
+    /// a truncated response cuts.
+    pub fn transport(
+        fault: TransportFault,
+        content_type: impl Into<String>,
+        body: Vec<u8>,
+    ) -> Self {
+        ServerResponse {
+            status: 200,
+            content_type: content_type.into(),
+            body,
+            transport_fault: Some(fault),
         }
     }
 
@@ -124,6 +153,7 @@ impl ServerResponse {
             status,
             content_type: "text/plain; charset=utf-8".to_owned(),
             body: text.into().into_bytes(),
+            transport_fault: None,
         }
     }
 }
@@ -600,13 +630,29 @@ async fn http<I>(
         let certs = certs.clone();
         async move {
             let resp = handle_http(&router, req, certs, remote, max).await;
-            let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
+            let len = resp.body.len();
+            let body = match resp.transport_fault {
+                None => Either::Left(Full::new(Bytes::from(resp.body))),
+                Some(TransportFault::Reset) => return Err(ConnectionAborted),
+                Some(TransportFault::Truncated) => {
+                    let mut body = resp.body;
+                    body.truncate(len / 2);
+                    Either::Right(Truncated(Some(Bytes::from(body))))
+                }
+            };
+            let mut out = hyper::Response::new(body);
+            if resp.transport_fault.is_some() {
+                out.headers_mut().insert(
+                    hyper::header::CONTENT_LENGTH,
+                    hyper::header::HeaderValue::from(len),
+                );
+            }
             *out.status_mut() = hyper::StatusCode::from_u16(resp.status)
                 .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
             if let Ok(v) = hyper::header::HeaderValue::from_str(&resp.content_type) {
                 out.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
             }
-            Ok::<_, Infallible>(out)
+            Ok::<_, ConnectionAborted>(out)
         }
     });
     let _ = hyper::server::conn::http1::Builder::new()
@@ -614,6 +660,37 @@ async fn http<I>(
         .header_read_timeout(limits.2)
         .serve_connection(io, service)
         .await;
+}
+
+/// The error a handler's [`TransportFault::Reset`] becomes: hyper closes the connection.
+#[derive(Debug)]
+struct ConnectionAborted;
+
+impl std::fmt::Display for ConnectionAborted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection closed without a response (TransportFault::Reset)")
+    }
+}
+
+impl std::error::Error for ConnectionAborted {}
+
+/// A body that yields its bytes and then fails, so the connection ends before
+/// `Content-Length` bytes were sent ([`TransportFault::Truncated`]).
+struct Truncated(Option<Bytes>);
+
+impl hyper::body::Body for Truncated {
+    type Data = Bytes;
+    type Error = ConnectionAborted;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, ConnectionAborted>>> {
+        std::task::Poll::Ready(Some(match self.0.take() {
+            Some(b) => Ok(hyper::body::Frame::data(b)),
+            None => Err(ConnectionAborted),
+        }))
+    }
 }
 
 async fn handle_http(
