@@ -723,6 +723,23 @@ fn check_tree(tree: &Path, tmp: &Path, report: &mut Report) {
         report.fail(format!("{}: no common/ directory", rel(tree)));
         return;
     }
+    // serve-mock's fault details (contracts/mock-scenarios.toml): each a valid TechnicalError.
+    if dirs.remove("mock") {
+        let xsd = tree.join("common/TechnicalFault_1.0.xsd");
+        let mut files: Vec<PathBuf> = fs::read_dir(tree.join("mock"))
+            .expect("read mock dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+            .collect();
+        files.sort();
+        for f in files {
+            let (code, out) = xmllint(&xsd, &f, report);
+            if code != 0 {
+                report.fail(format!("{}: not a valid TechnicalError: {out}", rel(&f)));
+            }
+        }
+    }
     let expected: BTreeSet<String> = INTERFACES.iter().map(|s| s.to_string()).collect();
     if dirs != expected {
         report.fail(format!(
