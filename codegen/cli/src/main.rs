@@ -43,7 +43,9 @@ enum Command {
     },
     /// Report what changed between two contract revisions.
     Diff(tandvard_codegen_cli::diff::DiffArgs),
-    /// Run a mock of the e-service that answers every operation with its example response.
+    /// Run a mock of the e-service for rehearsing FK's test procedure: strict requests,
+    /// scenario rules, a journal and a rehearsal report.
+    #[command(after_long_help = SERVE_MOCK_WORKFLOW)]
     ServeMock(tandvard_codegen_cli::mock::MockArgs),
     /// Write valid sample messages of an operation (or element), made from the contracts.
     Sample(tandvard_codegen_cli::sample::SampleArgs),
@@ -60,6 +62,23 @@ enum Command {
         catalog: Option<PathBuf>,
     },
 }
+
+const SERVE_MOCK_WORKFLOW: &str = "\
+The workflow:
+  1. Make test certificates: a CA and a server certificate for localhost (--tls-cert,
+     --tls-key), and the CA of your client certificates (--client-ca).
+  2. Start the mock:
+       tandvard-codegen serve-mock --contracts contracts \\
+         --tls-cert server.pem --tls-key server.key --client-ca vendor-ca.pem \\
+         --scenarios contracts/mock-scenarios.toml --journal calls.jsonl --report rehearsal.md
+  3. Point your client at the printed URLs and trust the mock's CA.
+  4. Run the scenario: the test patients and claims the scenario file names.
+  5. Read the journal (one JSON line per call, no message content); Ctrl-C writes the
+     rehearsal report (outcomes shown, scenario rules never exercised).
+
+Requests are checked against their contracts unless --lenient; one that breaks its contract
+gets a Client fault naming the element path and the rule. The scenario file format is
+documented in contracts/mock-scenarios.toml and the README.";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
