@@ -153,14 +153,26 @@ fn roundtrip() {
         let client_pki = Pki::new("bench client CA");
         let id = client_pki.client("bench vendor");
         let generated = serve_tls(Examples::default().router(), &server_pki, Some(&client_pki)).await;
-        let mock = tandvard_codegen_cli::mock::mock(&contracts(), &tandvard_codegen::wsdl::Catalog::new())
-            .expect("mock");
+        let loaded = tandvard_codegen::load_contracts(&[contracts()], &tandvard_codegen::wsdl::Catalog::new())
+            .expect("contracts");
+        let mock = tandvard_codegen_cli::mock::mock_for(&loaded.contract, &loaded.base_dir);
         let mocked = serve_tls(mock.router, &server_pki, Some(&client_pki)).await;
+        let lenient = tandvard_codegen_cli::mock::mock_with(
+            &loaded.contract,
+            &loaded.base_dir,
+            tandvard_codegen_cli::mock::MockOptions { lenient: true, ..Default::default() },
+        )
+        .expect("mock");
+        let lenient = serve_tls(lenient.router, &server_pki, Some(&client_pki)).await;
         println!(
             "SOAP round trips over mutual TLS on loopback (HTTP/1.1 keep-alive; client and server in one process, {} CPUs)",
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
-        for (label, server) in [("generated server", &generated), ("serve-mock", &mocked)] {
+        for (label, server) in [
+            ("generated server", &generated),
+            ("serve-mock (strict)", &mocked),
+            ("serve-mock --lenient", &lenient),
+        ] {
             let t = Arc::new(transport(client_tls(&server_pki, Some(&id))));
             let test = Arc::new(
                 ti::TestResponderClient::from_soap_client(
