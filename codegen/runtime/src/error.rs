@@ -94,6 +94,11 @@ pub enum ErrorKind {
         /// The configured limit.
         max: usize,
     },
+    /// A limit of [`ReadOptions`](crate::ReadOptions) other than depth and size was
+    /// exceeded (namespace URI length, declarations in scope, attributes per element,
+    /// captured bytes); the message names the limit and its option.
+    #[error("{0}")]
+    Limit(String),
     /// The input is not UTF-8 (or declares another encoding).
     #[error("{0}")]
     Encoding(String),
