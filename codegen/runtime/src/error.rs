@@ -262,11 +262,16 @@ pub(crate) fn line_column(input: &[u8], position: u64) -> (u32, u32) {
         .unwrap_or(usize::MAX)
         .min(input.len());
     let before = &input[..end];
+    // Line breaks as XML normalises them: LF, CRLF and a lone CR.
     let line_start = before
         .iter()
-        .rposition(|&b| b == b'\n')
+        .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |p| p + 1);
-    let lines = before.iter().filter(|&&b| b == b'\n').count();
+    let lines = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && input.get(i + 1) != Some(&b'\n')))
+        .count();
     let column = before[line_start..]
         .iter()
         .filter(|&&b| (b & 0xC0) != 0x80)

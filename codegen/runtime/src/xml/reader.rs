@@ -294,12 +294,14 @@ pub fn from_xml<T: XmlRead + RootElement>(input: &[u8]) -> Result<T, Error> {
     from_xml_with(input, &ReadOptions::default())
 }
 
-/// Reads a whole document whose root is `T`.
+/// Reads a whole document whose root is `T`. A document in another encoding than UTF-8
+/// (byte order mark or XML declaration) is decoded first ([`decode_xml`](crate::decode_xml)).
 pub fn from_xml_with<T: XmlRead + RootElement>(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<T, Error> {
-    let mut r = Reader::with_options(input, *options)?;
+    let input = decoded(input, options)?;
+    let mut r = Reader::with_options(&input, *options)?;
     let root = r.root()?;
     if !r.is(&root, T::NAMESPACE, T::LOCAL_NAME.as_bytes()) {
         let found = r.describe(&root);
@@ -314,6 +316,23 @@ pub fn from_xml_with<T: XmlRead + RootElement>(
     let v = T::read(&mut r, root)?;
     r.finish()?;
     Ok(v)
+}
+
+/// The input decoded to UTF-8 (borrowed when it is UTF-8), after the size check.
+pub(crate) fn decoded<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Cow<'a, [u8]>, Error> {
+    if input.len() > options.max_size {
+        return Err(Error::new(
+            ErrorKind::SizeLimit {
+                size: input.len(),
+                max: options.max_size,
+            },
+            String::new(),
+            0,
+            1,
+            1,
+        ));
+    }
+    crate::decode_xml(input, None)
 }
 
 /// `{uri}local`, or `local` without namespace.
@@ -1111,7 +1130,9 @@ impl<'i> Reader<'i> {
                             return Err(self.error_at(
                                 0,
                                 ErrorKind::Encoding(format!(
-                                    "unsupported encoding {} (only UTF-8 is supported)",
+                                    "encoding {}: decode the document first \
+                                     (tandvard_runtime::decode_xml; from_xml and \
+                                     read_envelope do)",
                                     String::from_utf8_lossy(&enc)
                                 )),
                             ));
