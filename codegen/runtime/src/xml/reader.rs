@@ -426,9 +426,9 @@ pub struct Reader<'i> {
     /// Prefixes of captured elements' inherited declarations, shared between them.
     prefix_arcs: HashMap<&'i [u8], Arc<str>>,
     /// The inherited declarations of the element captured last, with the binding indexes
-    /// they came from: siblings (header blocks, wildcard elements) usually inherit the same
+    /// they came from and their length as written: siblings (header blocks, wildcard elements) usually inherit the same
     /// ones and share one list.
-    last_inherited: (Vec<usize>, Inherited),
+    last_inherited: (Vec<usize>, Inherited, usize),
     /// Bytes captured so far, inherited declarations included (see
     /// [`ReadOptions::max_captured_bytes`]).
     captured: usize,
@@ -526,7 +526,7 @@ impl<'i> Reader<'i> {
             uris: vec!["".into(), XML_NS.into()],
             uri_index: HashMap::new(),
             prefix_arcs: HashMap::new(),
-            last_inherited: (Vec::new(), Arc::new([])),
+            last_inherited: (Vec::new(), Arc::new([]), 0),
             captured: 0,
             ns_cache: std::array::from_fn(|_| Cell::new((0, usize::MAX, NsId::NONE))),
             memos: Vec::new(),
@@ -1720,12 +1720,16 @@ impl<'i> Reader<'i> {
                 };
                 list.push((prefix, uri));
             }
-            self.last_inherited = (used.iter().map(|u| u.0).collect(), list.into());
+            // Their length as written, computed once per list (not per element: a long
+            // URI shared by many siblings is not scanned again for each).
+            let len = list
+                .iter()
+                .map(|(p, u)| super::any::declaration_len(p.len(), u))
+                .sum();
+            self.last_inherited = (used.iter().map(|u| u.0).collect(), list.into(), len);
         }
         let inherited = self.last_inherited.1.clone();
-        for (prefix, uri) in inherited.iter() {
-            size += super::any::declaration_len(prefix.len(), uri);
-        }
+        size += self.last_inherited.2;
         self.captured = self.captured.saturating_add(size);
         if self.captured > self.opts.max_captured_bytes {
             return Err(self.error_at(
