@@ -1,6 +1,7 @@
 //! Every valid example in `contracts/` reads into the generated types (the committed
 //! `generated/` crate) and writes back equal, compared as XML, namespace-aware; every invalid
-//! example is rejected with an error that names the element path.
+//! example is rejected with an error at the element path its `<!-- error-path: ... -->`
+//! comment names.
 
 use tandvard_bindings::messages::Message;
 use tandvard_runtime::{ReadOptions, Reader};
@@ -103,6 +104,15 @@ fn valid_examples_round_trip() {
     );
 }
 
+/// The element path an invalid example's error must point at, from its
+/// `<!-- error-path: /a/b[2]/c -->` comment (on the first line, so line numbers stay), so that
+/// an example rejected for another reason than the one it was written for fails.
+fn expected_error_path(text: &str) -> Option<&str> {
+    let start = text.find("<!-- error-path: ")? + "<!-- error-path: ".len();
+    let len = text[start..].find(" -->")?;
+    Some(&text[start..start + len])
+}
+
 #[test]
 fn invalid_examples_are_rejected_with_the_element_path() {
     let (_, invalid) = example_files(&workspace_root().join("contracts"));
@@ -117,12 +127,18 @@ fn invalid_examples_are_rejected_with_the_element_path() {
         match read_message(&bytes) {
             Ok(_) => failures.push(format!("{}: accepted, but it is invalid", file.display())),
             Err(e) => {
-                let msg = e.to_string();
-                if !msg.starts_with("at /") {
-                    failures.push(format!(
-                        "{}: error does not name the element path: {msg}",
+                let text = String::from_utf8_lossy(&bytes);
+                match expected_error_path(&text) {
+                    None => failures.push(format!(
+                        "{}: names no <!-- error-path: ... --> for its error (got {e})",
                         file.display()
-                    ));
+                    )),
+                    Some(path) if path != e.path => failures.push(format!(
+                        "{}: rejected at {}, but its error must point at {path}: {e}",
+                        file.display(),
+                        e.path
+                    )),
+                    Some(_) => {}
                 }
             }
         }

@@ -2,8 +2,12 @@
 //! - the regression fixtures in `tests/fixtures/conformance-regressions` (always: every check
 //!   must pass), and
 //! - a time-bounded selection of `../shared/corpora` (skipped with a message when that
-//!   directory is absent, as in a fresh clone): the pass counts must not drop below the
+//!   directory is absent, as in a fresh clone, and a failure then under CI; found as
+//!   `tests/support/corpora.rs` says): the pass counts must not drop below the
 //!   baseline recorded in [`BASELINE`]. The full run is documented in CONFORMANCE.md.
+
+#[path = "../../../tests/support/corpora.rs"]
+mod corpora_location;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -86,14 +90,9 @@ const BASELINE: &[(&str, &[&str], usize, usize)] = &[
 
 #[test]
 fn corpora_subset_does_not_regress() {
-    let corpora = workspace().join("../shared/corpora");
-    if !corpora.is_dir() {
-        eprintln!(
-            "SKIP: {} is absent (a fresh clone has no shared corpora); the conformance subset is not run",
-            corpora.display()
-        );
+    let Some(corpora) = corpora_location::find_corpora(&workspace()) else {
         return;
-    }
+    };
     let started = Instant::now();
     let mut failures = Vec::new();
     for (set, args, min_passed, checks) in BASELINE {

@@ -160,8 +160,64 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Decides by the root element, whatever the file extension.
 fn sniff(path: &Path) -> Result<DocKind, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    Ok(root_kind(&text))
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(match decode_contract(bytes.clone()) {
+        Ok(text) => root_kind(&text),
+        // Not decodable: classified by what can be read, and the loader reports why (with
+        // the line) if it is a contract.
+        Err(_) => root_kind(&String::from_utf8_lossy(&bytes)),
+    })
+}
+
+/// Why a contract file could not be decoded: a message, and the byte offset in the
+/// decoded text up to which it was fine (for the line and column).
+#[derive(Debug)]
+pub(crate) struct DecodeError {
+    /// The text decoded before the error (UTF-8), for the position.
+    pub valid: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Decodes a contract file (WSDL or XSD) to UTF-8 text with LF line breaks.
+///
+/// The encoding is the one its byte order mark (UTF-8, UTF-16 LE or BE) or XML declaration
+/// names (ISO-8859-1, Windows-1252, ... as the WHATWG Encoding Standard defines them,
+/// decoded by encoding_rs through [`tandvard_runtime::decode_xml`]), UTF-8 otherwise;
+/// the declaration of a decoded file is rewritten to say UTF-8. Line breaks (CRLF, lone CR)
+/// become LF as XML 1.0 section 2.11 prescribes, so a file with CR-only line breaks
+/// (classic Mac) reports the same lines as its LF original and is parsed the same.
+pub(crate) fn decode_contract(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    let text = match tandvard_runtime::decode_xml(&bytes, None) {
+        Ok(std::borrow::Cow::Owned(decoded)) => decoded,
+        Ok(std::borrow::Cow::Borrowed(_)) => bytes,
+        Err(e) => {
+            return Err(DecodeError {
+                valid: String::new(),
+                message: e.kind().to_string(),
+            });
+        }
+    };
+    let mut text = String::from_utf8(text).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        DecodeError {
+            valid: String::from_utf8_lossy(&e.as_bytes()[..valid])
+                .replace("\r\n", "\n")
+                .replace('\r', "\n"),
+            message: format!(
+                "invalid UTF-8 at byte {valid}: a file in another encoding must name it in \
+                 its XML declaration (e.g. <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>) \
+                 or start with a byte order mark"
+            ),
+        }
+    })?;
+    if let Some(rest) = text.strip_prefix('\u{feff}') {
+        text = rest.to_owned();
+    }
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    Ok(text)
 }
 
 /// The kind of document by its root element's local name, skipping the XML declaration,

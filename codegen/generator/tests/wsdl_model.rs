@@ -625,9 +625,11 @@ fn parse_from_text_and_serde_round_trip() {
 // ---------------------------------------------------------------------------------------------
 // Real public WSDLs from the shared corpora (skipped when the corpora are not there).
 
+#[path = "../../../tests/support/corpora.rs"]
+mod corpora_location;
+
 fn corpora() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora");
-    dir.is_dir().then_some(dir)
+    corpora_location::find_corpora(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
 }
 
 fn wsdl_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -714,7 +716,6 @@ fn check_each(label: &str, files: &[PathBuf], catalog: &Catalog, failures: &mut 
 #[test]
 fn corpus_wsdls_load_and_resolve() {
     let Some(root) = corpora() else {
-        eprintln!("skipping corpus test: ../shared/corpora not found");
         return;
     };
     let mut failures = Vec::new();

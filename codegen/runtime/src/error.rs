@@ -94,6 +94,11 @@ pub enum ErrorKind {
         /// The configured limit.
         max: usize,
     },
+    /// A limit of [`ReadOptions`](crate::ReadOptions) other than depth and size was
+    /// exceeded (namespace URI length, declarations in scope, attributes per element,
+    /// captured bytes); the message names the limit and its option.
+    #[error("{0}")]
+    Limit(String),
     /// The input is not UTF-8 (or declares another encoding).
     #[error("{0}")]
     Encoding(String),
@@ -257,11 +262,16 @@ pub(crate) fn line_column(input: &[u8], position: u64) -> (u32, u32) {
         .unwrap_or(usize::MAX)
         .min(input.len());
     let before = &input[..end];
+    // Line breaks as XML normalises them: LF, CRLF and a lone CR.
     let line_start = before
         .iter()
-        .rposition(|&b| b == b'\n')
+        .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |p| p + 1);
-    let lines = before.iter().filter(|&&b| b == b'\n').count();
+    let lines = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && input.get(i + 1) != Some(&b'\n')))
+        .count();
     let column = before[line_start..]
         .iter()
         .filter(|&&b| (b & 0xC0) != 0x80)

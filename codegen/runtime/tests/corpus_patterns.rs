@@ -77,15 +77,11 @@ fn invalid_schemas(root: &Path) -> BTreeSet<PathBuf> {
     out
 }
 
+#[path = "../../../tests/support/corpora.rs"]
+mod corpora;
+
 fn corpus_root() -> Option<PathBuf> {
-    let root = std::env::var("TANDVARD_CORPORA").unwrap_or_else(|_| "/work/shared/corpora".into());
-    let root = PathBuf::from(root);
-    if root.is_dir() {
-        Some(root)
-    } else {
-        eprintln!("corpus {} not found, skipping", root.display());
-        None
-    }
+    corpora::find_corpora(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
 }
 
 fn pattern_finder() -> Regex {

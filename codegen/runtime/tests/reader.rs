@@ -154,12 +154,18 @@ fn structural_errors() {
     assert!(matches!(e.kind, ErrorKind::InvalidCharRef(_)), "{e}");
     let e = read_err::<Claim>(&good.replace("id=\"1\"", "id=\"&bogus;\""));
     assert!(e.to_string().contains("unknown entity"), "{e}");
-    // Encodings.
+    // Encodings: a declared ISO-8859-1 document is decoded (byte 0xC5 is Å); undeclared
+    // non-UTF-8 bytes are an error.
+    let mut declared =
+        format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{good}").into_bytes();
+    let at = declared.windows(3).position(|w| w == b">P<").unwrap() + 1;
+    declared[at] = 0xC5;
+    assert_eq!(from_xml::<Claim>(&declared).unwrap().patient, "Å");
     let e = read_err::<Claim>(&format!(
-        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{good}"
+        "<?xml version=\"1.0\" encoding=\"X-UNKNOWN\"?>{good}"
     ));
     assert!(
-        e.to_string().contains("unsupported encoding ISO-8859-1"),
+        e.to_string().contains("unsupported encoding \"X-UNKNOWN\""),
         "{e}"
     );
     let mut latin1 = good.clone().into_bytes();

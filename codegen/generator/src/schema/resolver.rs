@@ -541,13 +541,11 @@ fn read_limited(path: &Path) -> Result<String, SchemaError> {
     }
     let bytes = std::fs::read(path)
         .map_err(|e| SchemaError::new(loc.clone(), format!("cannot read schema: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
+    crate::input::decode_contract(bytes).map_err(|e| {
+        let line = e.valid.matches('\n').count() + 1;
         SchemaError::new(
-            loc,
-            format!(
-                "schema is not UTF-8 (byte {}): only UTF-8 is supported",
-                e.utf8_error().valid_up_to()
-            ),
+            Some(format!("{}:{line}", display_path(path))),
+            format!("schema cannot be decoded: {}", e.message),
         )
     })
 }

@@ -307,23 +307,8 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
 }
 
 fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(WsdlError::Xml {
-            pos: pos_at(path, "", 0),
-            message:
-                "file is UTF-16 encoded; expected UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)"
-                    .to_owned(),
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]);
-        WsdlError::Xml {
-            pos: pos_at(path, &prefix, valid),
-            message: format!(
-                "invalid UTF-8 at byte {valid}; expected UTF-8 text (other encodings such as \
-                 ISO-8859-1 are not supported, convert the file first)"
-            ),
-        }
+    crate::input::decode_contract(bytes).map_err(|e| WsdlError::Xml {
+        pos: pos_at(path, &e.valid, e.valid.len()),
+        message: e.message,
     })
 }

@@ -367,7 +367,9 @@ pub struct Envelope<T> {
 
 /// Reads an envelope of either SOAP version. `payload` reads the first child of `Body`
 /// (when it is not a fault); it is called with the reader and the payload's start tag,
-/// and must consume that element. The reader is hardened: a DOCTYPE is an error, only the
+/// and must consume that element. An envelope in another encoding than UTF-8 (byte order
+/// mark or XML declaration) is decoded first ([`decode_xml`](crate::decode_xml); a
+/// transport that received a `charset` decodes with it before calling this). The reader is hardened: a DOCTYPE is an error, only the
 /// predefined entities are expanded, and `options` bounds the depth and size.
 ///
 /// Errors: the root is not a SOAP envelope, `Body` is missing or empty, more than one
@@ -380,7 +382,8 @@ pub fn read_envelope<T, P>(
 where
     P: for<'i> FnOnce(&mut Reader<'i>, Start<'i>) -> Result<T, Error>,
 {
-    let mut r = Reader::with_options(input, *options)?;
+    let input = crate::xml::decoded(input, options)?;
+    let mut r = Reader::with_options(&input, *options)?;
     let root = r.root()?;
     let version = SoapVersion::from_envelope_ns(r.ns_uri(root.ns))
         .filter(|_| root.local == b"Envelope")
@@ -575,6 +578,23 @@ mod tests {
             matches!(two.kind(), ErrorKind::UnexpectedElement { .. }),
             "{two}"
         );
+    }
+
+    #[test]
+    fn latin1_envelope_is_decoded() {
+        let xml = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\r<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Header><h:T xmlns:h=\"urn:h\">\xE5\xE4\xF6</h:T></e:Header><e:Body><p:Ping xmlns:p=\"urn:p\">V\xE5rd</p:Ping></e:Body></e:Envelope>";
+        let env = read_envelope(xml, &ReadOptions::default(), |r, s| {
+            let t = r.text(s)?;
+            Ok(t.into_owned())
+        })
+        .unwrap();
+        assert_eq!(env.body, Body::Payload("Vård".to_string()));
+        assert!(env.headers.blocks[0].element.as_str().contains(">åäö<"));
+        // Errors still name the line (CR-only line break above).
+        let bad = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\r<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\">\r<e:Body>\xE5</e:Body></e:Envelope>";
+        let e = local_names(bad).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::UnexpectedText(_)), "{e}");
+        assert_eq!(e.line, 3, "{e}");
     }
 
     #[test]

@@ -142,6 +142,47 @@ pub(crate) fn is_xml_char(c: u32) -> bool {
     matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
+/// The byte offset of the first character that XML 1.0 forbids anywhere in a document:
+/// a C0 control other than tab, line feed and carriage return, or U+FFFE / U+FFFF
+/// (surrogates cannot occur in UTF-8). One pass over the input in blocks, so it costs a
+/// small fraction of parsing.
+pub(crate) fn find_forbidden(b: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let mut base = 0;
+    for block in b.chunks(BLOCK) {
+        // Branch-free per block (vectorised); the exact check only on a suspect block.
+        let suspect = block.iter().fold(0u8, |acc, &c| {
+            acc | u8::from(c < 0x20) & u8::from(!matches!(c, b'\t' | b'\n' | b'\r'))
+                | u8::from(c == 0xEF)
+        });
+        if suspect != 0 {
+            for (k, &c) in block.iter().enumerate() {
+                let i = base + k;
+                if c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r') {
+                    return Some(i);
+                }
+                if c == 0xEF
+                    && b.get(i + 1) == Some(&0xBF)
+                    && matches!(b.get(i + 2), Some(0xBE | 0xBF))
+                {
+                    return Some(i);
+                }
+            }
+        }
+        base += block.len();
+    }
+    None
+}
+
+/// The character at byte `at` (for messages about [`find_forbidden`]'s finding).
+pub(crate) fn char_at(b: &[u8], at: usize) -> u32 {
+    match b.get(at..) {
+        Some([0xEF, 0xBF, x, ..]) => 0xFF00 | u32::from(*x & 0x3F) | 0xC0,
+        Some([c, ..]) => u32::from(*c),
+        _ => 0,
+    }
+}
+
 /// Resolves the name of an entity or character reference (`amp`, `#38`, `#x26`).
 pub(crate) fn resolve_reference(name: &[u8]) -> Result<char, ErrorKind> {
     match name {

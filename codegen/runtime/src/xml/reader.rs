@@ -2,7 +2,8 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event};
 
@@ -54,6 +55,20 @@ pub struct ReadOptions {
     pub max_size: usize,
     /// Strict or lenient handling of unexpected elements (default strict).
     pub unknown_elements: UnknownElements,
+    /// Longest namespace URI accepted in a declaration, in bytes (default 4096).
+    pub max_namespace_uri_len: usize,
+    /// Most namespace declarations in scope at once (default 1024).
+    pub max_bindings: usize,
+    /// Most attributes on one element, namespace declarations included (default 256).
+    pub max_attributes: usize,
+    /// Most bytes that the elements captured verbatim (`xs:any`, `xs:anyType`, SOAP
+    /// header blocks, fault details) of one document add up to, counting the namespace
+    /// declarations each one inherits and needs to stand alone (default 64 MiB, the
+    /// default `max_size`: a document within the size limit whose captured elements add no
+    /// declarations always fits). Captured elements share the inherited namespace URIs
+    /// with the reader rather than copying them, so this bounds the text that writing
+    /// them back or [`AnyElement::as_str`] produces, not the memory held while reading.
+    pub max_captured_bytes: usize,
 }
 
 impl Default for ReadOptions {
@@ -63,12 +78,18 @@ impl Default for ReadOptions {
 }
 
 impl ReadOptions {
-    /// The defaults: depth 128, 64 MiB, unexpected elements rejected.
+    /// The defaults: depth 128, 64 MiB, unexpected elements rejected, namespace URIs up
+    /// to 4096 bytes, 1024 namespace declarations in scope, 256 attributes per element,
+    /// 64 MiB of captured elements.
     pub const fn strict() -> Self {
         ReadOptions {
             max_depth: 128,
             max_size: 64 * 1024 * 1024,
             unknown_elements: UnknownElements::Reject,
+            max_namespace_uri_len: 4096,
+            max_bindings: 1024,
+            max_attributes: 256,
+            max_captured_bytes: 64 * 1024 * 1024,
         }
     }
 
@@ -82,8 +103,9 @@ impl ReadOptions {
     }
 }
 
-/// Limit on namespace declarations in scope at once (guards the linear prefix lookup).
-const MAX_BINDINGS: usize = 4096;
+/// Number of namespace declarations in scope above which prefixes are looked up through a
+/// hash index instead of a linear search (hysteresis: the index is dropped below half).
+const INDEX_BINDINGS: usize = 32;
 /// Intern-table size above which a hash index is used instead of a linear search.
 const LINEAR_INTERN: usize = 32;
 
@@ -272,12 +294,14 @@ pub fn from_xml<T: XmlRead + RootElement>(input: &[u8]) -> Result<T, Error> {
     from_xml_with(input, &ReadOptions::default())
 }
 
-/// Reads a whole document whose root is `T`.
+/// Reads a whole document whose root is `T`. A document in another encoding than UTF-8
+/// (byte order mark or XML declaration) is decoded first ([`decode_xml`](crate::decode_xml)).
 pub fn from_xml_with<T: XmlRead + RootElement>(
     input: &[u8],
     options: &ReadOptions,
 ) -> Result<T, Error> {
-    let mut r = Reader::with_options(input, *options)?;
+    let input = decoded(input, options)?;
+    let mut r = Reader::with_options(&input, *options)?;
     let root = r.root()?;
     if !r.is(&root, T::NAMESPACE, T::LOCAL_NAME.as_bytes()) {
         let found = r.describe(&root);
@@ -294,6 +318,23 @@ pub fn from_xml_with<T: XmlRead + RootElement>(
     Ok(v)
 }
 
+/// The input decoded to UTF-8 (borrowed when it is UTF-8), after the size check.
+pub(crate) fn decoded<'a>(input: &'a [u8], options: &ReadOptions) -> Result<Cow<'a, [u8]>, Error> {
+    if input.len() > options.max_size {
+        return Err(Error::new(
+            ErrorKind::SizeLimit {
+                size: input.len(),
+                max: options.max_size,
+            },
+            String::new(),
+            0,
+            1,
+            1,
+        ));
+    }
+    crate::decode_xml(input, None)
+}
+
 /// `{uri}local`, or `local` without namespace.
 pub(crate) fn clark(ns: &str, local: &[u8]) -> String {
     let local = String::from_utf8_lossy(local);
@@ -308,6 +349,9 @@ pub(crate) fn clark(ns: &str, local: &[u8]) -> String {
 struct Binding<'i> {
     prefix: &'i [u8],
     ns: NsId,
+    /// While the prefix index is in use: 1 + the index of the binding of the same prefix
+    /// that this one shadows (0: none).
+    shadows: u32,
 }
 
 struct Frame<'i> {
@@ -326,6 +370,9 @@ struct Frame<'i> {
 
 /// (namespace, local name, byte offset of its last occurrence).
 type SiblingName<'i> = (NsId, &'i [u8], u64);
+
+/// Namespace declarations `(prefix, uri)` a captured element inherits, shared.
+type Inherited = Arc<[(Arc<str>, Arc<str>)]>;
 
 /// Names of the remaining children of one parent (lenient mode only).
 struct SkipMemo<'i> {
@@ -368,8 +415,23 @@ pub struct Reader<'i> {
     opts: ReadOptions,
     frames: Vec<Frame<'i>>,
     bindings: Vec<Binding<'i>>,
-    uris: Vec<Box<str>>,
-    uri_index: HashMap<Box<str>, NsId>,
+    /// Prefix -> 1 + index of its innermost binding, kept while more than
+    /// [`INDEX_BINDINGS`] declarations are in scope (`indexed`), so that a lookup does not
+    /// scan them all.
+    prefix_index: HashMap<&'i [u8], u32>,
+    indexed: bool,
+    /// Namespace URIs by id, shared with the elements captured from this document.
+    uris: Vec<Arc<str>>,
+    uri_index: HashMap<Arc<str>, NsId>,
+    /// Prefixes of captured elements' inherited declarations, shared between them.
+    prefix_arcs: HashMap<&'i [u8], Arc<str>>,
+    /// The inherited declarations of the element captured last, with the binding indexes
+    /// they came from and their length as written: siblings (header blocks, wildcard elements) usually inherit the same
+    /// ones and share one list.
+    last_inherited: (Vec<usize>, Inherited, usize),
+    /// Bytes captured so far, inherited declarations included (see
+    /// [`ReadOptions::max_captured_bytes`]).
+    captured: usize,
     /// Direct-mapped cache from a `&'static str` URI (by address and length, which
     /// identify its content for the whole program) to its interned id.
     ns_cache: [NsSlot; NS_CACHE],
@@ -419,11 +481,24 @@ impl<'i> Reader<'i> {
         }
         if input.starts_with(&[0xFE, 0xFF]) || input.starts_with(&[0xFF, 0xFE]) {
             return Err(Error::new(
-                ErrorKind::Encoding("UTF-16 documents are not supported (only UTF-8)".into()),
+                ErrorKind::Encoding(
+                    "UTF-16 document: decode it first (tandvard_runtime::decode_xml; \
+                     from_xml and read_envelope do)"
+                        .into(),
+                ),
                 String::new(),
                 0,
                 1,
                 1,
+            ));
+        }
+        if let Some(at) = super::chars::find_forbidden(input) {
+            let c = super::chars::char_at(input, at);
+            return Err(Error::at(
+                input,
+                at as u64,
+                String::new(),
+                ErrorKind::Syntax(format!("character U+{c:04X} is not allowed in XML")),
             ));
         }
         let bom = if input.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -446,8 +521,13 @@ impl<'i> Reader<'i> {
             opts: options,
             frames: Vec::with_capacity(16),
             bindings: Vec::with_capacity(16),
+            prefix_index: HashMap::new(),
+            indexed: false,
             uris: vec!["".into(), XML_NS.into()],
             uri_index: HashMap::new(),
+            prefix_arcs: HashMap::new(),
+            last_inherited: (Vec::new(), Arc::new([]), 0),
+            captured: 0,
             ns_cache: std::array::from_fn(|_| Cell::new((0, usize::MAX, NsId::NONE))),
             memos: Vec::new(),
             last_closed: (&[], 0, false),
@@ -510,28 +590,89 @@ impl<'i> Reader<'i> {
             return id;
         }
         let id = NsId(self.uris.len() as u32);
-        self.uris.push(uri.into());
+        let uri: Arc<str> = uri.into();
+        self.uris.push(uri.clone());
         if self.uris.len() > LINEAR_INTERN {
             if self.uri_index.is_empty() {
                 for (i, u) in self.uris.iter().enumerate() {
                     self.uri_index.insert(u.clone(), NsId(i as u32));
                 }
             } else {
-                self.uri_index.insert(uri.into(), id);
+                self.uri_index.insert(uri, id);
             }
         }
         id
     }
 
+    /// The index of the binding of `prefix` among the first `upto` bindings.
+    #[inline]
+    fn lookup_index(&self, upto: usize, prefix: &[u8]) -> Option<usize> {
+        let upto = upto.min(self.bindings.len());
+        if self.indexed {
+            let mut i = self.prefix_index.get(prefix).copied().unwrap_or(0) as usize;
+            // Bindings of the same prefix declared at or after `upto` (at most one per
+            // open element) are skipped.
+            while i > upto {
+                i = self.bindings[i - 1].shadows as usize;
+            }
+            return i.checked_sub(1);
+        }
+        self.bindings[..upto]
+            .iter()
+            .rposition(|b| b.prefix == prefix)
+    }
+
+    /// Pushes a namespace binding (keeping the prefix index when it is in use).
+    fn push_binding(&mut self, prefix: &'i [u8], ns: NsId) {
+        let mut b = Binding {
+            prefix,
+            ns,
+            shadows: 0,
+        };
+        if self.indexed {
+            let me = self.bindings.len() as u32 + 1;
+            b.shadows = self.prefix_index.insert(prefix, me).unwrap_or(0);
+        }
+        self.bindings.push(b);
+        if !self.indexed && self.bindings.len() > INDEX_BINDINGS {
+            self.prefix_index.clear();
+            for (i, b) in self.bindings.iter_mut().enumerate() {
+                b.shadows = self
+                    .prefix_index
+                    .insert(b.prefix, i as u32 + 1)
+                    .unwrap_or(0);
+            }
+            self.indexed = true;
+        }
+    }
+
+    /// Pops the bindings from `mark` on (restoring the prefix index).
+    fn truncate_bindings(&mut self, mark: usize) {
+        if mark >= self.bindings.len() {
+            return;
+        }
+        if self.indexed {
+            if mark <= INDEX_BINDINGS / 2 {
+                self.prefix_index.clear();
+                self.indexed = false;
+            } else {
+                for b in self.bindings[mark..].iter().rev() {
+                    if b.shadows == 0 {
+                        self.prefix_index.remove(b.prefix);
+                    } else {
+                        self.prefix_index.insert(b.prefix, b.shadows);
+                    }
+                }
+            }
+        }
+        self.bindings.truncate(mark);
+    }
+
     /// Resolves a prefix among the first `upto` bindings (`b""` = default namespace).
     #[inline]
     fn lookup(&self, upto: usize, prefix: &[u8]) -> Option<NsId> {
-        if let Some(b) = self.bindings[..upto.min(self.bindings.len())]
-            .iter()
-            .rev()
-            .find(|b| b.prefix == prefix)
-        {
-            return Some(b.ns);
+        if let Some(i) = self.lookup_index(upto, prefix) {
+            return Some(self.bindings[i].ns);
         }
         if prefix.is_empty() {
             Some(NsId::NONE)
@@ -811,6 +952,16 @@ impl<'i> Reader<'i> {
                     return Err(self.error_at(pos as u64, ErrorKind::Syntax(msg.into())));
                 }
             };
+            if self.tag_attrs.len() >= self.opts.max_attributes {
+                let pos = self.offset_of(a.qname) as u64;
+                return Err(self.error_at(
+                    pos,
+                    ErrorKind::Limit(format!(
+                        "more than {} attributes on one element (ReadOptions::max_attributes)",
+                        self.opts.max_attributes
+                    )),
+                ));
+            }
             self.tag_attrs.push(a);
             let prefix: &'i [u8] = match a.qname {
                 b"xmlns" => &a.qname[5..],
@@ -819,6 +970,17 @@ impl<'i> Reader<'i> {
             };
             let pos = self.offset_of(a.qname) as u64;
             let uri = attr_value(a.value).map_err(|k| self.error_at(pos, k))?;
+            if uri.len() > self.opts.max_namespace_uri_len {
+                return Err(self.error_at(
+                    pos,
+                    ErrorKind::Limit(format!(
+                        "namespace URI of {} bytes exceeds the limit of {} bytes \
+                         (ReadOptions::max_namespace_uri_len)",
+                        uri.len(),
+                        self.opts.max_namespace_uri_len
+                    )),
+                ));
+            }
             let bad = |msg: &str| ErrorKind::NamespaceDeclaration(msg.to_owned());
             if prefix == b"xmlns" || uri == XMLNS_NS {
                 return Err(self.error_at(pos, bad("the xmlns prefix and namespace are reserved")));
@@ -841,13 +1003,81 @@ impl<'i> Reader<'i> {
             if prefix.contains(&b':') {
                 return Err(self.error_at(pos, bad("malformed prefix")));
             }
-            if self.bindings.len() >= MAX_BINDINGS {
-                return Err(self.error_at(pos, bad("too many namespace declarations in scope")));
+            if self.bindings.len() >= self.opts.max_bindings {
+                return Err(self.error_at(
+                    pos,
+                    ErrorKind::Limit(format!(
+                        "more than {} namespace declarations in scope \
+                         (ReadOptions::max_bindings)",
+                        self.opts.max_bindings
+                    )),
+                ));
             }
             let ns = self.intern(&uri);
-            self.bindings.push(Binding { prefix, ns });
+            self.push_binding(prefix, ns);
+        }
+        if self.tag_attrs.len() > 1 {
+            self.check_unique_attrs()?;
         }
         Ok(())
+    }
+
+    /// Refuses an attribute that occurs twice in the start tag just opened, by name as
+    /// written or by namespace and local name (`a:x` and `b:x` with `a` and `b` bound to
+    /// the same namespace). Linear: a sort only for many attributes.
+    fn check_unique_attrs(&self) -> Result<(), Error> {
+        let attrs = &self.tag_attrs;
+        let second = |qname: &[u8]| {
+            attrs
+                .iter()
+                .filter(|a| a.qname == qname)
+                .nth(1)
+                .map_or(self.here(), |a| self.offset_of(a.qname))
+        };
+        let mut dup: Option<(&'i [u8], usize)> = if attrs.len() <= 8 {
+            attrs
+                .iter()
+                .enumerate()
+                .find(|(i, a)| attrs[..*i].iter().any(|b| b.qname == a.qname))
+                .map(|(_, a)| (a.qname, self.offset_of(a.qname)))
+        } else {
+            let mut names: Vec<&'i [u8]> = attrs.iter().map(|a| a.qname).collect();
+            names.sort_unstable();
+            names
+                .windows(2)
+                .find(|w| w[0] == w[1])
+                .map(|w| (w[0], second(w[0])))
+        };
+        let is_decl = |q: &[u8]| q == b"xmlns" || q.starts_with(b"xmlns:");
+        let prefixed = |q: &[u8]| !is_decl(q) && q.contains(&b':');
+        if dup.is_none() && attrs.iter().filter(|a| prefixed(a.qname)).nth(1).is_some() {
+            // Qualified attributes by expanded name.
+            let mut expanded: Vec<(NsId, &'i [u8], usize, &'i [u8])> = attrs
+                .iter()
+                .filter(|a| prefixed(a.qname))
+                .filter_map(|a| {
+                    let (prefix, local) = split_qname(a.qname)?;
+                    let ns = self.lookup(self.bindings.len(), prefix)?;
+                    Some((ns, local, self.offset_of(a.qname), a.qname))
+                })
+                .collect();
+            expanded.sort_unstable();
+            dup = expanded
+                .windows(2)
+                .find(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
+                .map(|w| (w[1].3, w[1].2));
+        }
+        match dup {
+            None => Ok(()),
+            Some((qname, at)) => Err(self.attr_error(
+                qname,
+                at as u64,
+                ErrorKind::Syntax(format!(
+                    "duplicate attribute {}",
+                    quote(&String::from_utf8_lossy(qname))
+                )),
+            )),
+        }
     }
 
     /// Closes the innermost open element (pops its frame and namespace scope).
@@ -861,7 +1091,7 @@ impl<'i> Reader<'i> {
             self.taken_mixed = self.mixed.pop().map(|m| m.chunks);
         }
         if let Some(f) = self.frames.pop() {
-            self.bindings.truncate(f.ns_mark as usize);
+            self.truncate_bindings(f.ns_mark as usize);
             self.last_closed = (f.qname, f.index, f.repeated);
         }
         if !self.memos.is_empty() {
@@ -900,7 +1130,9 @@ impl<'i> Reader<'i> {
                             return Err(self.error_at(
                                 0,
                                 ErrorKind::Encoding(format!(
-                                    "unsupported encoding {} (only UTF-8 is supported)",
+                                    "encoding {}: decode the document first \
+                                     (tandvard_runtime::decode_xml; from_xml and \
+                                     read_envelope do)",
                                     String::from_utf8_lossy(&enc)
                                 )),
                             ));
@@ -1399,21 +1631,25 @@ impl<'i> Reader<'i> {
         }
     }
 
-    /// Captures the element that `start` opened verbatim, adding the namespace
-    /// declarations in scope (that it does not redeclare itself) to its start tag so the
-    /// fragment is self-contained.
+    /// Captures the element that `start` opened verbatim, with the namespace declarations
+    /// in scope that it uses and does not make itself, so that the fragment is
+    /// self-contained (see [`AnyElement`]).
+    ///
+    /// Linear in the element's size: the used prefixes are found in one pass over its
+    /// text and resolved through the binding index; the inherited declarations are kept
+    /// as shared references to the reader's namespace URIs (never copied per element).
+    /// The text the captured elements of a document add up to, declarations included, is
+    /// bounded by [`ReadOptions::max_captured_bytes`].
     pub fn capture(&mut self, start: Start<'i>) -> Result<AnyElement, Error> {
-        let mark = self.frames.last().map_or(0, |f| f.ns_mark as usize);
-        let own: Vec<&'i [u8]> = self.bindings[mark.min(self.bindings.len())..]
-            .iter()
-            .map(|b| b.prefix)
-            .collect();
-        let mut inherited: Vec<(&'i [u8], NsId)> = Vec::new();
-        for b in self.bindings[..mark.min(self.bindings.len())].iter().rev() {
-            if !own.contains(&b.prefix) && !inherited.iter().any(|(p, _)| *p == b.prefix) {
-                inherited.push((b.prefix, b.ns));
-            }
-        }
+        let mark = self
+            .frames
+            .len()
+            .checked_sub(1)
+            .map_or(0, |i| self.frames[i].ns_mark as usize)
+            .min(self.bindings.len());
+        // The element's own declarations (in scope until it is skipped).
+        let mut own: Vec<&'i [u8]> = self.bindings[mark..].iter().map(|b| b.prefix).collect();
+        own.sort_unstable();
         let start_pos = start.pos as usize;
         let qname_len = start.qname().len();
         let unqualified = self.skip_inner(start)?;
@@ -1427,44 +1663,90 @@ impl<'i> Reader<'i> {
                 ErrorKind::Encoding("element content is not valid UTF-8".into()),
             )
         })?;
-        let head_len = (1 + qname_len).min(text.len());
-        let (Some(head), Some(tail)) = (text.get(..head_len), text.get(head_len..)) else {
+        let head = (1 + qname_len).min(text.len());
+        if !text.is_char_boundary(head) {
             return Err(self.error("internal error: capture boundary"));
-        };
-        let mut xml = String::with_capacity(text.len() + 64);
-        xml.push_str(head);
-        let mut default_declared = own.contains(&&b""[..]);
-        // Only the inherited bindings the fragment uses, so that capturing the same element
-        // again after a write gives the same text.
-        let needs_default = has_unprefixed_element(text);
-        for (prefix, ns) in inherited.iter().rev() {
-            let used = if prefix.is_empty() {
-                needs_default
-            } else {
-                uses_prefix(text, &String::from_utf8_lossy(prefix))
-            };
-            if !used {
+        }
+        // Inherited bindings the fragment uses (by binding index: outermost first), so that
+        // capturing the same element again after a write gives the same text.
+        let mut used: Vec<(usize, &'i [u8])> = Vec::new();
+        let mut default_declared = own.binary_search(&&b""[..]).is_ok();
+        if !default_declared && has_unprefixed_element(text) {
+            if let Some(i) = self.lookup_index(mark, b"") {
+                if self.bindings[i].ns != NsId::NONE {
+                    used.push((i, b""));
+                    default_declared = true;
+                }
+            }
+        }
+        for prefix in used_prefixes(raw) {
+            if own.binary_search(&prefix).is_ok() {
                 continue;
             }
-            if prefix.is_empty() {
-                if *ns == NsId::NONE {
-                    continue;
-                }
-                default_declared = true;
-                xml.push_str(" xmlns=\"");
-            } else {
-                xml.push_str(" xmlns:");
-                xml.push_str(&String::from_utf8_lossy(prefix));
-                xml.push_str("=\"");
+            if let Some(i) = self.lookup_index(mark, prefix) {
+                used.push((i, self.bindings[i].prefix));
             }
-            super::chars::escape_attr(&mut xml, self.ns_uri(*ns));
-            xml.push('"');
         }
-        if unqualified && !default_declared {
-            xml.push_str(" xmlns=\"\"");
+        used.sort_unstable();
+        let undeclare_default = unqualified && !default_declared;
+        let mut size = text.len() + if undeclare_default { 9 } else { 0 };
+        let same = self.last_inherited.0.len() == used.len()
+            && self
+                .last_inherited
+                .0
+                .iter()
+                .zip(&used)
+                .all(|(a, b)| *a == b.0)
+            && self
+                .last_inherited
+                .1
+                .iter()
+                .zip(&used)
+                .all(|((p, u), (i, prefix))| {
+                    p.as_bytes() == *prefix
+                        && Arc::ptr_eq(u, &self.uris[self.bindings[*i].ns.0 as usize])
+                });
+        if !same {
+            let mut list: Vec<(Arc<str>, Arc<str>)> = Vec::with_capacity(used.len());
+            for &(i, prefix) in &used {
+                let uri = self.uris[self.bindings[i].ns.0 as usize].clone();
+                let prefix = match self.prefix_arcs.get(prefix) {
+                    Some(p) => p.clone(),
+                    None => {
+                        let p: Arc<str> = String::from_utf8_lossy(prefix).into();
+                        self.prefix_arcs.insert(prefix, p.clone());
+                        p
+                    }
+                };
+                list.push((prefix, uri));
+            }
+            // Their length as written, computed once per list (not per element: a long
+            // URI shared by many siblings is not scanned again for each).
+            let len = list
+                .iter()
+                .map(|(p, u)| super::any::declaration_len(p.len(), u))
+                .sum();
+            self.last_inherited = (used.iter().map(|u| u.0).collect(), list.into(), len);
         }
-        xml.push_str(tail);
-        Ok(AnyElement::from_captured(xml))
+        let inherited = self.last_inherited.1.clone();
+        size += self.last_inherited.2;
+        self.captured = self.captured.saturating_add(size);
+        if self.captured > self.opts.max_captured_bytes {
+            return Err(self.error_at(
+                start_pos as u64,
+                ErrorKind::Limit(format!(
+                    "captured elements exceed {} bytes with the namespace declarations they \
+                     inherit (ReadOptions::max_captured_bytes)",
+                    self.opts.max_captured_bytes
+                )),
+            ));
+        }
+        Ok(AnyElement::from_captured(
+            text.into(),
+            head,
+            inherited,
+            undeclare_default,
+        ))
     }
 
     // -----------------------------------------------------------------------------------
@@ -2082,21 +2364,27 @@ impl<'i> Iterator for Attrs<'_, 'i> {
     }
 }
 
-/// Whether `text` contains `prefix:` as the start of a name (element, attribute or a
-/// QName-valued attribute or text), not as part of a longer name.
-fn uses_prefix(text: &str, prefix: &str) -> bool {
-    let needle = format!("{prefix}:");
-    let bytes = text.as_bytes();
+/// The distinct prefixes that `text` uses: every `prefix:` that starts a name (element,
+/// attribute, or a QName-valued attribute or text), not part of a longer name. One pass:
+/// each colon looks back over the name characters before it (runs between colons are
+/// disjoint, so the whole is linear).
+fn used_prefixes(text: &[u8]) -> HashSet<&[u8]> {
+    let mut out = HashSet::new();
+    let name_byte =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80;
     let mut from = 0;
-    while let Some(i) = text[from..].find(&needle) {
-        let at = from + i;
-        let before = if at == 0 { b' ' } else { bytes[at - 1] };
-        if !(before.is_ascii_alphanumeric() || matches!(before, b'_' | b'-' | b'.' | b':')) {
-            return true;
+    while let Some(k) = text[from..].iter().position(|&b| b == b':') {
+        let colon = from + k;
+        let mut j = colon;
+        while j > from && name_byte(text[j - 1]) {
+            j -= 1;
         }
-        from = at + needle.len();
+        if j < colon && (j == 0 || text[j - 1] != b':') {
+            out.insert(&text[j..colon]);
+        }
+        from = colon + 1;
     }
-    false
+    out
 }
 
 /// Whether any element name in `text` has no prefix.

@@ -374,10 +374,15 @@ impl Writer {
         value.write(self, T::PREFIXED_NAME);
     }
 
+    /// Writes one captured element verbatim (as [`raw`](Self::raw) does text).
+    pub(crate) fn any_raw(&mut self, value: &AnyElement) {
+        value.write_to(&mut self.buf);
+    }
+
     /// Writes captured wildcard elements verbatim.
     pub fn any(&mut self, values: &[AnyElement]) {
         for v in values {
-            self.buf.push_str(v.as_str());
+            v.write_to(&mut self.buf);
             if !self.mixed.is_empty() {
                 self.child_done();
             }
