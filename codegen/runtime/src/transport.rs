@@ -95,17 +95,43 @@ pub enum TransportErrorKind {
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
+    outcome_unknown: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
-    /// An error of `kind`.
+    /// An error of `kind`. Whether the request may have been processed follows from the
+    /// kind (see [`outcome_unknown`](Self::outcome_unknown)); a transport that knows
+    /// better says so with [`with_outcome_unknown`](Self::with_outcome_unknown).
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         TransportError {
             kind,
             message: message.into(),
+            outcome_unknown: matches!(
+                kind,
+                TransportErrorKind::Timeout
+                    | TransportErrorKind::Io
+                    | TransportErrorKind::TooLarge { .. }
+                    | TransportErrorKind::Other
+            ),
             source: None,
         }
+    }
+
+    /// Says whether the request may have reached the service (`true`: it may have been
+    /// processed, `false`: it certainly was not, e.g. the connection was never made).
+    pub fn with_outcome_unknown(mut self, unknown: bool) -> Self {
+        self.outcome_unknown = unknown;
+        self
+    }
+
+    /// Whether the request may have been processed by the service although no usable
+    /// response came back: a timeout or a dropped connection after the request may have
+    /// been sent, a response too large to read. `false` when it certainly was not sent
+    /// (connection refused, TLS handshake refused or stalled, a connect timeout, an
+    /// invalid request).
+    pub fn outcome_unknown(&self) -> bool {
+        self.outcome_unknown
     }
 
     /// Adds the underlying error.
@@ -137,6 +163,16 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
+        self.fmt_causes(f)?;
+        if self.outcome_unknown {
+            f.write_str(" (the request may have been processed)")?;
+        }
+        Ok(())
+    }
+}
+
+impl TransportError {
+    fn fmt_causes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The chain of causes, once (reqwest and hyper nest several levels).
         let mut cause: Option<&(dyn std::error::Error + 'static)> = match &self.source {
             Some(s) => Some(s.as_ref()),
@@ -578,8 +614,18 @@ fn classify(e: reqwest::Error, url: &str) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
+    // Before the connection (TCP and TLS) was made the request was certainly not sent.
+    let not_sent = e.is_connect()
+        || matches!(
+            kind,
+            TransportErrorKind::Tls
+                | TransportErrorKind::InvalidRequest
+                | TransportErrorKind::Redirect
+                | TransportErrorKind::Connect
+        );
     let what = match kind {
         TransportErrorKind::Tls => "TLS failure with",
+        TransportErrorKind::Timeout if e.is_connect() => "timed out connecting to",
         TransportErrorKind::Timeout => "timed out waiting for",
         TransportErrorKind::InvalidRequest => "invalid request to",
         TransportErrorKind::Connect => "could not connect to",
@@ -587,7 +633,9 @@ fn classify(e: reqwest::Error, url: &str) -> TransportError {
         TransportErrorKind::Io => "connection failed with",
         _ => "HTTP failure with",
     };
-    TransportError::new(kind, format!("{what} {url}")).with_source(e.without_url())
+    TransportError::new(kind, format!("{what} {url}"))
+        .with_outcome_unknown(!not_sent)
+        .with_source(e.without_url())
 }
 
 impl Transport for HttpsTransport {
