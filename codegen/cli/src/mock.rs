@@ -48,6 +48,12 @@ pub struct MockArgs {
     /// An OASIS XML catalog (or a .tsv catalog) for remote schema locations.
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// Connections served at once; further ones wait until one closes.
+    #[arg(long, default_value_t = tandvard_runtime::server::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Largest request body in bytes (a larger Content-Length gets 413 before the body is read).
+    #[arg(long, default_value_t = tandvard_runtime::server::DEFAULT_MAX_REQUEST_SIZE)]
+    pub max_request_size: usize,
 }
 
 /// One operation the mock answers.
@@ -207,8 +213,9 @@ fn answer(plan: &Plan, req: &ServerRequest) -> ServerResponse {
             return client_fault(
                 req.version,
                 format!(
-                    "{}: the request is not a SOAP envelope: {e}",
-                    plan.operation
+                    "{}: the request is not a SOAP envelope: {}",
+                    plan.operation,
+                    tandvard_runtime::server::describe_request_error(&e)
                 ),
             );
         }
@@ -386,7 +393,9 @@ fn serve(args: &MockArgs) -> Result<(), String> {
     runtime.block_on(async move {
         let mut server = tandvard_runtime::server::Server::bind(&args.addr, mock.router)
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?
+            .with_max_connections(args.max_connections)
+            .with_max_request_size(args.max_request_size);
         let scheme = if tls.is_some() { "https" } else { "http" };
         if let Some(t) = tls {
             server = server.with_tls(t);
