@@ -65,6 +65,17 @@ impl Pki {
     }
 
     fn leaf(&self, cn: &str, sans: Vec<String>, usage: ExtendedKeyUsagePurpose) -> Identity {
+        self.leaf_with(cn, sans, usage, |_| {})
+    }
+
+    /// A leaf certificate whose parameters `edit` may change (validity, serial, ...).
+    pub fn leaf_with(
+        &self,
+        cn: &str,
+        sans: Vec<String>,
+        usage: ExtendedKeyUsagePurpose,
+        edit: impl FnOnce(&mut CertificateParams),
+    ) -> Identity {
         let mut params = CertificateParams::new(sans).expect("leaf params");
         params.distinguished_name.push(DnType::CommonName, cn);
         params.extended_key_usages = vec![usage];
@@ -72,6 +83,7 @@ impl Pki {
             KeyUsagePurpose::DigitalSignature,
             KeyUsagePurpose::KeyEncipherment,
         ];
+        edit(&mut params);
         let key = KeyPair::generate().expect("leaf key");
         let cert = params
             .signed_by(&key, &self.issuer)
@@ -84,6 +96,31 @@ impl Pki {
         }
     }
 
+    /// A certificate revocation list of this CA revoking these serial numbers (PEM).
+    pub fn crl(&self, revoked: &[u64]) -> String {
+        let params = rcgen::CertificateRevocationListParams {
+            this_update: rcgen::date_time_ymd(2025, 1, 1),
+            next_update: rcgen::date_time_ymd(2099, 1, 1),
+            crl_number: rcgen::SerialNumber::from(1u64),
+            issuing_distribution_point: None,
+            revoked_certs: revoked
+                .iter()
+                .map(|n| rcgen::RevokedCertParams {
+                    serial_number: rcgen::SerialNumber::from(*n),
+                    revocation_time: rcgen::date_time_ymd(2025, 6, 1),
+                    reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+                    invalidity_date: None,
+                })
+                .collect(),
+            key_identifier_method: rcgen::KeyIdMethod::Sha256,
+        };
+        params
+            .signed_by(&self.issuer)
+            .expect("CRL")
+            .pem()
+            .expect("CRL PEM")
+    }
+
     /// A server certificate for `localhost` and `127.0.0.1`.
     pub fn server(&self) -> Identity {
         self.leaf(
@@ -91,6 +128,27 @@ impl Pki {
             vec!["localhost".into(), "127.0.0.1".into()],
             ExtendedKeyUsagePurpose::ServerAuth,
         )
+    }
+
+    /// A server certificate for these names, edited by `edit`.
+    pub fn server_with(
+        &self,
+        sans: &[&str],
+        edit: impl FnOnce(&mut CertificateParams),
+    ) -> Identity {
+        self.leaf_with(
+            "server",
+            sans.iter().map(|s| s.to_string()).collect(),
+            ExtendedKeyUsagePurpose::ServerAuth,
+            edit,
+        )
+    }
+
+    /// A client (function) certificate with this serial number.
+    pub fn client_serial(&self, cn: &str, serial: u64) -> Identity {
+        self.leaf_with(cn, Vec::new(), ExtendedKeyUsagePurpose::ClientAuth, |p| {
+            p.serial_number = Some(rcgen::SerialNumber::from(serial))
+        })
     }
 
     /// A client (function) certificate.

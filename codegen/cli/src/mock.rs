@@ -45,6 +45,9 @@ pub struct MockArgs {
     /// Require client certificates issued by the CAs in this PEM file (mutual TLS).
     #[arg(long, requires = "tls_cert")]
     pub client_ca: Option<PathBuf>,
+    /// Refuse client certificates revoked by these CRLs (PEM `X509 CRL` blocks).
+    #[arg(long, requires = "client_ca")]
+    pub client_crl: Option<PathBuf>,
     /// An OASIS XML catalog (or a .tsv catalog) for remote schema locations.
     #[arg(long)]
     pub catalog: Option<PathBuf>,
@@ -351,9 +354,16 @@ fn tls(args: &MockArgs) -> Result<Option<Arc<tandvard_runtime::rustls::ServerCon
         Some(p) => Some(read(p)?),
         None => None,
     };
-    tandvard_runtime::server::tls_server_config(&read(cert)?, &read(key)?, ca.as_deref())
-        .map(Some)
-        .map_err(|e| e.to_string())
+    let config = match (&ca, &args.client_crl) {
+        (Some(ca), Some(crl)) => tandvard_runtime::server::tls_server_config_with_crls(
+            &read(cert)?,
+            &read(key)?,
+            ca,
+            &read(crl)?,
+        ),
+        _ => tandvard_runtime::server::tls_server_config(&read(cert)?, &read(key)?, ca.as_deref()),
+    };
+    config.map(Some).map_err(|e| e.to_string())
 }
 
 /// Runs the mock server until interrupted.

@@ -451,6 +451,28 @@ pub fn tls_server_config(
     key_pem: &[u8],
     client_ca_pem: Option<&[u8]>,
 ) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+    build_server_config(cert_chain_pem, key_pem, client_ca_pem, None)
+}
+
+/// Like [`tls_server_config`] with mutual TLS, and client certificates also checked
+/// against these certificate revocation lists (PEM, `X509 CRL` blocks): a revoked
+/// certificate is refused, and every certificate of a client's chain below the trusted CA
+/// must have its issuer's CRL among them.
+pub fn tls_server_config_with_crls(
+    cert_chain_pem: &[u8],
+    key_pem: &[u8],
+    client_ca_pem: &[u8],
+    crl_pem: &[u8],
+) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+    build_server_config(cert_chain_pem, key_pem, Some(client_ca_pem), Some(crl_pem))
+}
+
+fn build_server_config(
+    cert_chain_pem: &[u8],
+    key_pem: &[u8],
+    client_ca_pem: Option<&[u8]>,
+    crl_pem: Option<&[u8]>,
+) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     let certs = certificates_from_pem(cert_chain_pem)?;
     let key = private_key_from_pem(key_pem)?;
     let builder = rustls::ServerConfig::builder_with_provider(provider())
@@ -464,12 +486,16 @@ pub fn tls_server_config(
                     .add(c)
                     .map_err(|e| TlsError(format!("client CA certificate: {e}")))?;
             }
-            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            let mut verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
                 Arc::new(roots),
                 provider(),
-            )
-            .build()
-            .map_err(|e| TlsError(format!("client certificate verifier: {e}")))?;
+            );
+            if let Some(crl) = crl_pem {
+                verifier = verifier.with_crls(crate::tls::crls_from_pem(crl)?);
+            }
+            let verifier = verifier
+                .build()
+                .map_err(|e| TlsError(format!("client certificate verifier: {e}")))?;
             builder.with_client_cert_verifier(verifier)
         }
         None => builder.with_no_client_auth(),
