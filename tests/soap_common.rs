@@ -368,6 +368,7 @@ impl cpi::CheckPatientResponderService for Examples {
         &self,
         _: check_patient_responder_v2::CheckPatientType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<check_patient_responder_v2::CheckPatientResponseType, cpi::CheckPatientFault> {
         self.answer(
             "CheckPatient",
@@ -382,6 +383,7 @@ impl gmi::GetMessageResponderService for Examples {
         &self,
         _: get_message_responder_v1::GetMessagesType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<get_message_responder_v1::GetMessagesResponseType, gmi::GetMessagesFault> {
         self.answer(
             "GetMessages",
@@ -393,6 +395,7 @@ impl gmi::GetMessageResponderService for Examples {
         &self,
         _: get_message_responder_v1::AcknowledgeMessagesType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         get_message_responder_v1::AcknowledgeMessagesResponseType,
         gmi::AcknowledgeMessagesFault,
@@ -410,6 +413,7 @@ impl gpi::GetPaymentSpecificationResponderService for Examples {
         &self,
         _: get_payment_specification_responder_v1::GetPaymentSpecificationType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         get_payment_specification_responder_v1::GetPaymentSpecificationResponseType,
         gpi::GetPaymentSpecificationFault,
@@ -427,6 +431,7 @@ impl pci::PreAssessmentClaimResponderService for Examples {
         &self,
         _: pre_assessment_claim_responder_v1::SubmitPreAssessmentType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_claim_responder_v1::SubmitPreAssessmentResponseType,
         pci::SubmitPreAssessmentFault,
@@ -441,6 +446,7 @@ impl pci::PreAssessmentClaimResponderService for Examples {
         &self,
         _: pre_assessment_claim_responder_v1::GetPreAssessmentStatusType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_claim_responder_v1::GetPreAssessmentStatusResponseType,
         pci::GetPreAssessmentStatusFault,
@@ -458,6 +464,7 @@ impl psi::PreAssessmentStbResponderService for Examples {
         &self,
         _: pre_assessment_stb_responder_v1::SubmitStbPreAssessmentType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_stb_responder_v1::SubmitStbPreAssessmentResponseType,
         psi::SubmitStbPreAssessmentFault,
@@ -472,6 +479,7 @@ impl psi::PreAssessmentStbResponderService for Examples {
         &self,
         _: pre_assessment_stb_responder_v1::GetStbPreAssessmentStatusType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_stb_responder_v1::GetStbPreAssessmentStatusResponseType,
         psi::GetStbPreAssessmentStatusFault,
@@ -489,6 +497,7 @@ impl rpi::RegisterPatientResponderService for Examples {
         &self,
         _: register_patient_responder_v1::RegisterPatientType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<register_patient_responder_v1::RegisterPatientResponseType, rpi::RegisterPatientFault>
     {
         self.answer(
@@ -504,6 +513,7 @@ impl svi::ReportStatisticalVisitResponderService for Examples {
         &self,
         _: report_statistical_visit_responder_v1::ReportStatisticalVisitType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         report_statistical_visit_responder_v1::ReportStatisticalVisitResponseType,
         svi::ReportStatisticalVisitFault,
@@ -521,6 +531,7 @@ impl rci::ReverseClaimResponderService for Examples {
         &self,
         _: reverse_claim_responder_v1::ReverseClaimType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<reverse_claim_responder_v1::ReverseClaimResponseType, rci::ReverseClaimFault> {
         self.answer(
             "ReverseClaim",
@@ -535,6 +546,7 @@ impl sai::SendAttachmentResponderService for Examples {
         &self,
         _: send_attachment_responder_v1::SendAttachmentType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<send_attachment_responder_v1::SendAttachmentResponseType, sai::SendAttachmentFault>
     {
         self.answer(
@@ -550,6 +562,7 @@ impl sci::SubmitClaimResponderService for Examples {
         &self,
         _: submit_claim_responder_v2::SubmitClaimType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<submit_claim_responder_v2::SubmitClaimResponseType, sci::SubmitClaimFault> {
         self.answer(
             "SubmitClaim",
@@ -564,6 +577,7 @@ impl sdi::SubscriptionDentalCareResponderService for Examples {
         &self,
         _: subscription_dental_care_responder_v1::RegisterSubscriptionType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         subscription_dental_care_responder_v1::RegisterSubscriptionResponseType,
         sdi::RegisterSubscriptionFault,
@@ -578,6 +592,7 @@ impl sdi::SubscriptionDentalCareResponderService for Examples {
         &self,
         _: subscription_dental_care_responder_v1::TerminateSubscriptionType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         subscription_dental_care_responder_v1::TerminateSubscriptionResponseType,
         sdi::TerminateSubscriptionFault,
@@ -594,6 +609,7 @@ impl ti::TestResponderService for Examples {
     async fn ping(
         &self,
         _: test_responder_v1::PingType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::PingResponseType, ti::PingFault> {
         self.answer("Ping", None, "test/examples/PingResponse.xml")
     }
@@ -601,12 +617,14 @@ impl ti::TestResponderService for Examples {
         &self,
         _: test_responder_v1::EchoType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::EchoResponseType, ti::EchoFault> {
         self.answer("Echo", Some(&h), "test/examples/EchoResponse.xml")
     }
     async fn who_am_i(
         &self,
         _: test_responder_v1::WhoAmIType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::WhoAmIResponseType, ti::WhoAmIFault> {
         self.answer("WhoAmI", None, "test/examples/WhoAmIResponse.xml")
     }
@@ -614,6 +632,7 @@ impl ti::TestResponderService for Examples {
         &self,
         _: test_responder_v1::GetServiceInfoType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::GetServiceInfoResponseType, ti::GetServiceInfoFault> {
         self.answer(
             "GetServiceInfo",
@@ -628,6 +647,7 @@ impl vci::ValidateClaimResponderService for Examples {
         &self,
         _: validate_claim_responder_v2::ValidateClaimType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<validate_claim_responder_v2::ValidateClaimResponseType, vci::ValidateClaimFault>
     {
         self.answer(

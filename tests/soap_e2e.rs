@@ -152,6 +152,7 @@ impl sci::SubmitClaimResponderService for Rejecting {
         &self,
         _: SubmitClaimType,
         _: tandvard_bindings::common_v1::RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Result<SubmitClaimResponseType, SoapFault<sci::SubmitClaimFault>> {
         Ok(example(
             "submit-claim/examples/SubmitClaimResponse_rejected.xml",

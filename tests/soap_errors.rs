@@ -154,6 +154,7 @@ impl cpi::CheckPatientResponderService for Failing {
         &self,
         _: CheckPatientType,
         _: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Result<CheckPatientResponseType, SoapFault<cpi::CheckPatientFault>> {
         let env = file("check-patient/examples/CheckPatientResponse_fault_envelope.xml");
         let tech: TechnicalErrorType =

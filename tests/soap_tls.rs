@@ -321,3 +321,135 @@ fn the_system_store_is_an_explicit_opt_in() {
         "a transport that would trust nothing is not built"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Who is calling
+
+use std::sync::{Arc, Mutex};
+use tandvard_bindings::check_patient_responder_interface as cpi;
+use tandvard_bindings::check_patient_responder_v2::{CheckPatientResponseType, CheckPatientType};
+use tandvard_bindings::common_v1::RequestHeaderType;
+use tandvard_runtime::server::{CallerIdentity, RequestContext, SubjectAltName};
+use tandvard_runtime::soap::SoapFault;
+
+/// Answers Check Patient and logs who asked (as FK logs each one as a disclosure).
+#[derive(Clone, Default)]
+struct Auditing {
+    log: Arc<Mutex<Vec<Option<Arc<CallerIdentity>>>>>,
+}
+
+impl cpi::CheckPatientResponderService for Auditing {
+    async fn check_patient(
+        &self,
+        _: CheckPatientType,
+        _: RequestHeaderType,
+        context: RequestContext,
+    ) -> Result<CheckPatientResponseType, SoapFault<cpi::CheckPatientFault>> {
+        self.log.lock().unwrap().push(context.caller.clone());
+        match context.caller.as_deref().and_then(CallerIdentity::hsa_id) {
+            Some(_) => Ok(example("check-patient/examples/CheckPatientResponse.xml")),
+            None => Err(SoapFault::client("no HSA-id in the client certificate")),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_gets_the_verified_caller_identity() {
+    let server_pki = Pki::new("server CA");
+    let client_pki = Pki::new("Test SITHS e-id Function CA v1");
+    let service = Auditing::default();
+    let server = serve_tls(cpi::router(service.clone()), &server_pki, Some(&client_pki)).await;
+    let id = client_pki.leaf_with(
+        "DentJournal funktionscertifikat",
+        Vec::new(),
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        |p| {
+            use rcgen::DnType;
+            p.distinguished_name
+                .push(DnType::OrganizationName, "Exempel Tandvård AB");
+            p.distinguished_name.push(DnType::CountryName, "SE");
+            p.distinguished_name
+                .push(DnType::CustomDnType(vec![2, 5, 4, 5]), "SE5566770011-F123");
+            p.distinguished_name
+                .push(DnType::CustomDnType(vec![2, 5, 4, 97]), "NTRSE-5566770011");
+            p.serial_number = Some(rcgen::SerialNumber::from_slice(&[0x12, 0x34, 0xAB]));
+            p.subject_alt_names = vec![
+                rcgen::SanType::OtherName((
+                    vec![1, 2, 752, 29, 6, 2, 1],
+                    "SE5566770011-F123".into(),
+                )),
+                rcgen::SanType::Rfc822Name("it@exempel.example".try_into().unwrap()),
+            ];
+        },
+    );
+    let client =
+        cpi::CheckPatientResponderClient::new(transport(client_tls(&server_pki, Some(&id))))
+            .with_endpoint(url(&server, cpi::PATH))
+            .with_header(request_header())
+            .with_retry_policy(RetryPolicy::none());
+    let got = tokio::time::timeout(
+        LIMIT,
+        client.check_patient(example("check-patient/examples/CheckPatientRequest.xml")),
+    )
+    .await
+    .expect("in time");
+    assert!(got.is_ok(), "{got:?}");
+    let log = service.log.lock().unwrap();
+    let caller = log[0].as_deref().expect("a caller under mutual TLS");
+    assert_eq!(
+        caller.subject.common_name(),
+        Some("DentJournal funktionscertifikat")
+    );
+    assert_eq!(caller.subject.organization(), Some("Exempel Tandvård AB"));
+    assert_eq!(caller.subject.get("C"), Some("SE"));
+    assert_eq!(caller.hsa_id(), Some("SE5566770011-F123"));
+    assert_eq!(caller.organisation_number().as_deref(), Some("556677-0011"));
+    assert_eq!(caller.serial, "1234AB");
+    assert_eq!(
+        caller.issuer.common_name(),
+        Some("Test SITHS e-id Function CA v1")
+    );
+    assert!(
+        caller
+            .subject_alt_names
+            .contains(&SubjectAltName::Email("it@exempel.example".into())),
+        "{:?}",
+        caller.subject_alt_names
+    );
+    assert!(caller.subject_alt_names.contains(&SubjectAltName::Other(
+        tandvard_runtime::identity::OID_HSA_ID.into(),
+        "SE5566770011-F123".into()
+    )));
+    assert_eq!(caller.not_after.len(), "2026-01-01T00:00:00Z".len());
+    let text = caller.to_string();
+    assert!(text.contains("serialNumber=SE5566770011-F123"), "{text}");
+    assert!(text.contains("serial 1234AB"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_client_certificate_there_is_no_caller() {
+    let service = Auditing::default();
+    let server = serve_plain(cpi::router(service.clone())).await;
+    let pki = Pki::new("unused");
+    let t = HttpsTransport::builder(client_tls(&pki, None))
+        .allow_http()
+        .build()
+        .unwrap();
+    let client = cpi::CheckPatientResponderClient::new(t)
+        .with_endpoint(format!(
+            "http://127.0.0.1:{}{}",
+            server.local_addr().port(),
+            cpi::PATH
+        ))
+        .with_header(request_header())
+        .with_retry_policy(RetryPolicy::none());
+    let err = tokio::time::timeout(
+        LIMIT,
+        client.check_patient(example("check-patient/examples/CheckPatientRequest.xml")),
+    )
+    .await
+    .expect("in time")
+    .expect_err("refused by the service");
+    assert!(err.fault().is_some(), "{err:?}");
+    assert_eq!(service.log.lock().unwrap().as_slice(), &[None]);
+}

@@ -29,6 +29,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::task::JoinSet;
 
+pub use crate::identity::{CallerIdentity, DistinguishedName, SubjectAltName};
 use crate::soap::{
     Body, EnvelopeWriter, Fault, FaultCode, FaultDetail, Headers, Operation, QualifiedName,
     SoapFault, SoapVersion, read_envelope, read_envelope_payload,
@@ -56,8 +57,32 @@ pub struct ServerRequest {
     pub body: Bytes,
     /// The client's certificate chain (DER, leaf first) when it authenticated with TLS.
     pub peer_certificates: Arc<Vec<Vec<u8>>>,
+    /// Who is calling: the identity in the client certificate the handshake verified.
+    pub caller: Option<Arc<CallerIdentity>>,
     /// The client's address.
     pub remote_addr: Option<SocketAddr>,
+}
+
+/// What a typed handler knows about the call besides its request and headers: who is
+/// calling (from the verified client certificate, under mutual TLS) and from where.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RequestContext {
+    /// The caller's verified identity; `None` without a client certificate (plain HTTP, or
+    /// TLS without client authentication).
+    pub caller: Option<Arc<CallerIdentity>>,
+    /// The client's address.
+    pub remote_addr: Option<SocketAddr>,
+}
+
+impl RequestContext {
+    /// A context with this caller (for calling a service directly, in tests).
+    pub fn with_caller(caller: Option<CallerIdentity>) -> Self {
+        RequestContext {
+            caller: caller.map(Arc::new),
+            remote_addr: None,
+        }
+    }
 }
 
 impl ServerRequest {
@@ -75,7 +100,16 @@ impl ServerRequest {
             content_type: content_type.map(str::to_owned),
             body: body.into(),
             peer_certificates: Arc::new(Vec::new()),
+            caller: None,
             remote_addr: None,
+        }
+    }
+
+    /// The context a typed handler gets.
+    pub fn context(&self) -> RequestContext {
+        RequestContext {
+            caller: self.caller.clone(),
+            remote_addr: self.remote_addr,
         }
     }
 }
@@ -244,6 +278,24 @@ impl Router {
         H: Fn(Req, Headers) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Resp, SoapFault<F>>> + Send + 'static,
     {
+        self.operation_with_context(op, path, move |req, headers, _| handler(req, headers))
+    }
+
+    /// Like [`operation`](Self::operation), the handler also getting the
+    /// [`RequestContext`] (who is calling). Generated routers use this one.
+    pub fn operation_with_context<Req, Resp, F, H, Fut>(
+        self,
+        op: &'static Operation,
+        path: &str,
+        handler: H,
+    ) -> Self
+    where
+        Req: XmlRead + RootElement + Send + 'static,
+        Resp: XmlWrite + RootElement + Send + 'static,
+        F: FaultDetail + Send + 'static,
+        H: Fn(Req, Headers, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Resp, SoapFault<F>>> + Send + 'static,
+    {
         let route = Route {
             path: path.to_owned(),
             action: op.action.to_owned(),
@@ -292,7 +344,7 @@ impl Router {
                         ),
                     );
                 }
-                match handler(payload, env.headers).await {
+                match handler(payload, env.headers, req.context()).await {
                     Ok(resp) => {
                         ServerResponse::envelope(version, EnvelopeWriter::new(version).body(&resp))
                     }
@@ -737,19 +789,24 @@ async fn connection(
                 // Handshake failed (no or untrusted client certificate ...) or timed out.
                 return;
             };
-            let certs = tls_stream
+            let certs: Vec<Vec<u8>> = tls_stream
                 .get_ref()
                 .1
                 .peer_certificates()
                 .map(|c| c.iter().map(|c| c.to_vec()).collect())
                 .unwrap_or_default();
+            // Verified by the handshake; read once per connection.
+            let caller = certs
+                .first()
+                .and_then(|leaf| CallerIdentity::from_der(leaf).ok())
+                .map(Arc::new);
             // The handshake's bytes are not a request head.
             activity.head_since.store(0, Ordering::Relaxed);
             activity.touch();
             http(
                 TokioIo::new(tls_stream),
                 router,
-                Arc::new(certs),
+                (Arc::new(certs), caller),
                 remote,
                 limits,
                 activity,
@@ -760,7 +817,7 @@ async fn connection(
             http(
                 TokioIo::new(stream),
                 router,
-                Arc::new(Vec::new()),
+                (Arc::new(Vec::new()), None),
                 remote,
                 limits,
                 activity,
@@ -901,7 +958,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
 async fn http<I>(
     io: I,
     router: Arc<Router>,
-    certs: Arc<Vec<Vec<u8>>>,
+    peer: Peer,
     remote: SocketAddr,
     limits: ServerLimits,
     activity: Arc<Activity>,
@@ -911,11 +968,11 @@ async fn http<I>(
     let a = activity.clone();
     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let router = router.clone();
-        let certs = certs.clone();
+        let peer = peer.clone();
         let activity = a.clone();
         activity.request_started();
         async move {
-            let (resp, close) = handle_http(&router, req, certs, remote, &limits).await;
+            let (resp, close) = handle_http(&router, req, peer, remote, &limits).await;
             activity.request_finished();
             let mut out = hyper::Response::new(Full::new(Bytes::from(resp.body)));
             *out.status_mut() = hyper::StatusCode::from_u16(resp.status)
@@ -955,12 +1012,15 @@ async fn http<I>(
     .await;
 }
 
+/// The client's certificate chain and the identity read from it.
+type Peer = (Arc<Vec<Vec<u8>>>, Option<Arc<CallerIdentity>>);
+
 /// Reads the request and answers it; `true` when the connection is to close after the
 /// answer (the body was not read in full).
 async fn handle_http(
     router: &Router,
     req: hyper::Request<Incoming>,
-    certs: Arc<Vec<Vec<u8>>>,
+    peer: Peer,
     remote: SocketAddr,
     limits: &ServerLimits,
 ) -> (ServerResponse, bool) {
@@ -1010,7 +1070,7 @@ async fn handle_http(
     };
     let mut request =
         ServerRequest::new(path, content_type.as_deref(), soap_action.as_deref(), body);
-    request.peer_certificates = certs;
+    (request.peer_certificates, request.caller) = peer;
     request.remote_addr = Some(remote);
     let version = request.version;
     match tokio::time::timeout(limits.handler_timeout, router.handle(request)).await {
