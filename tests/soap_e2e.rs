@@ -68,9 +68,18 @@ async fn every_interface_end_to_end_through_generated_client_and_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_mock_answers_every_operation_at_its_path_and_at_root() {
-    let mock =
-        tandvard_codegen_cli::mock::mock(&contracts(), &tandvard_codegen::wsdl::Catalog::new())
-            .expect("mock builds");
+    let journal_path =
+        std::env::temp_dir().join(format!("tandvard-journal-{}.tsv", std::process::id()));
+    let _ = std::fs::remove_file(&journal_path);
+    let journal = std::sync::Arc::new(
+        tandvard_codegen_cli::mock::Journal::open(&journal_path).expect("journal"),
+    );
+    let mock = tandvard_codegen_cli::mock::journaled_mock(
+        &contracts(),
+        &tandvard_codegen::wsdl::Catalog::new(),
+        Some(journal),
+    )
+    .expect("mock builds");
     assert!(mock.warnings.is_empty(), "{:?}", mock.warnings);
     assert_eq!(mock.routes.len(), 20);
     let server_pki = Pki::new("mock server CA");
@@ -113,6 +122,25 @@ async fn serve_mock_answers_every_operation_at_its_path_and_at_root() {
         "{err:?}"
     );
     server.shutdown();
+    // The journal names each operation and who called: the verified certificate.
+    let journal = std::fs::read_to_string(&journal_path).expect("journal written");
+    let lines: Vec<&str> = journal.lines().collect();
+    assert_eq!(
+        lines.len(),
+        40,
+        "20 operations, at their paths and at the root"
+    );
+    let fields: Vec<&str> = lines[0].split('\t').collect();
+    assert_eq!(fields.len(), 8, "{}", lines[0]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("\tCheckPatientResponderInterface.CheckPatient\t200\t"))
+    );
+    assert!(fields[4].contains("CN=vendor"), "{}", lines[0]);
+    assert!(fields[6].contains("CN=mock client CA"), "{}", lines[0]);
+    assert!(lines.iter().all(|l| l.contains("\t200\t")), "{journal}");
+    let _ = std::fs::remove_file(&journal_path);
 }
 
 #[test]

@@ -11,7 +11,10 @@
 //! operation declares; otherwise it answers with a `Client` fault saying what is wrong.
 //!
 //! With `--tls-cert` and `--tls-key` it serves HTTPS; with `--client-ca` as well, every
-//! client must present a certificate issued by that CA (mutual TLS).
+//! client must present a certificate issued by that CA (mutual TLS). With `--journal FILE`
+//! it appends one line per request answered: who called (the verified client
+//! certificate's subject, serial, issuer and HSA-id), from where, which operation, and the
+//! status; never the request's content.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,6 +60,57 @@ pub struct MockArgs {
     /// Largest request body in bytes (a larger Content-Length gets 413 before the body is read).
     #[arg(long, default_value_t = tandvard_runtime::server::DEFAULT_MAX_REQUEST_SIZE)]
     pub max_request_size: usize,
+    /// Append one line per request answered to this file: time, operation, HTTP status,
+    /// client address, and the caller's certificate subject, serial, issuer and HSA-id.
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+}
+
+/// The mock's journal: one tab-separated line per request answered, appended to a file:
+/// time (UTC), `Interface.Operation`, HTTP status, client address, and the caller's
+/// certificate subject, serial number, issuer and HSA-id (`-` where there is none). The
+/// request's content is never written.
+#[derive(Debug)]
+pub struct Journal {
+    file: std::sync::Mutex<std::fs::File>,
+}
+
+impl Journal {
+    /// Appends to `path` (created if missing).
+    pub fn open(path: &Path) -> Result<Journal, String> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("journal {}: {e}", path.display()))?;
+        Ok(Journal {
+            file: std::sync::Mutex::new(file),
+        })
+    }
+
+    /// Writes the line of one request.
+    pub fn record(&self, operation: &str, req: &ServerRequest, status: u16) {
+        use std::io::Write;
+        let time = tandvard_runtime::SimpleValue::to_text(&tandvard_runtime::DateTime::now_utc());
+        let remote = req
+            .remote_addr
+            .map_or_else(|| "-".to_owned(), |a| a.to_string());
+        let (subject, serial, issuer, hsa) = match req.caller.as_deref() {
+            Some(c) => (
+                c.subject.to_string(),
+                c.serial.clone(),
+                c.issuer.to_string(),
+                c.hsa_id().unwrap_or("-").to_owned(),
+            ),
+            None => ("-".into(), "-".into(), "-".into(), "-".into()),
+        };
+        let line = format!(
+            "{time}\t{operation}\t{status}\t{remote}\t{subject}\t{serial}\t{issuer}\t{hsa}\n"
+        );
+        if let Ok(mut f) = self.file.lock() {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
 }
 
 /// One operation the mock answers.
@@ -262,6 +316,15 @@ fn answer(plan: &Plan, req: &ServerRequest) -> ServerResponse {
 
 /// Builds the mock from a loaded contract whose source paths are relative to `base_dir`.
 pub fn mock_for(contract: &Contract, base_dir: &Path) -> Mock {
+    mock_with_journal(contract, base_dir, None)
+}
+
+/// Like [`mock_for`], recording every request answered in `journal`.
+pub fn mock_with_journal(
+    contract: &Contract,
+    base_dir: &Path,
+    journal: Option<Arc<Journal>>,
+) -> Mock {
     let mut router = Router::new();
     let mut routes = Vec::new();
     let mut warnings = Vec::new();
@@ -319,9 +382,14 @@ pub fn mock_for(contract: &Contract, base_dir: &Path) -> Mock {
                 operation: op.name.clone(),
             };
             let plan = Arc::new(plan);
+            let journal = journal.clone();
+            let name = format!("{}.{}", iface.name, op.name);
             router = router.route(route, move |req: ServerRequest| {
-                let plan = plan.clone();
-                async move { answer(&plan, &req) }
+                let resp = answer(&plan, &req);
+                if let Some(j) = &journal {
+                    j.record(&name, &req, resp.status);
+                }
+                async move { resp }
             });
         }
     }
@@ -334,8 +402,21 @@ pub fn mock_for(contract: &Contract, base_dir: &Path) -> Mock {
 
 /// Loads the contracts in `dir` and builds the mock.
 pub fn mock(dir: &Path, catalog: &Catalog) -> Result<Mock, Error> {
+    journaled_mock(dir, catalog, None)
+}
+
+/// Like [`mock`], recording every request answered in `journal`.
+pub fn journaled_mock(
+    dir: &Path,
+    catalog: &Catalog,
+    journal: Option<Arc<Journal>>,
+) -> Result<Mock, Error> {
     let loaded = tandvard_codegen::load_contracts(&[dir.to_path_buf()], catalog)?;
-    Ok(mock_for(&loaded.contract, &loaded.base_dir))
+    Ok(mock_with_journal(
+        &loaded.contract,
+        &loaded.base_dir,
+        journal,
+    ))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -385,7 +466,11 @@ fn serve(args: &MockArgs) -> Result<(), String> {
         Some(p) => Catalog::from_xml_catalog(p).map_err(|e| e.to_string())?,
         None => Catalog::new(),
     };
-    let mock = mock(&args.contracts, &catalog).map_err(|e| e.to_string())?;
+    let journal = match &args.journal {
+        Some(p) => Some(Arc::new(Journal::open(p)?)),
+        None => None,
+    };
+    let mock = journaled_mock(&args.contracts, &catalog, journal).map_err(|e| e.to_string())?;
     for w in &mock.warnings {
         eprintln!("note: {w}");
     }
