@@ -4,10 +4,8 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use crate::error::ValueError;
@@ -227,7 +225,8 @@ impl<F: FaultDetail> fmt::Display for Error<F> {
             }
             Error::Fault(fault) => write!(f, "{fault}"),
             Error::Retried(r) => {
-                write!(f, "{} (after {} attempts", r.last, r.attempts)?;
+                let plural = if r.attempts == 1 { "" } else { "s" };
+                write!(f, "{} (after {} attempt{plural}", r.last, r.attempts)?;
                 if r.deadline_reached {
                     f.write_str(", stopped by the call's deadline")?;
                 }
@@ -565,8 +564,8 @@ impl<T: Transport> SoapClient<T> {
     }
 
     /// Time limit for a whole call: every attempt and the waits between them (default
-    /// [`DEFAULT_DEADLINE`]). An attempt still running when it passes is abandoned (its
-    /// outcome is unknown); no retry is started that could not finish before it.
+    /// [`DEFAULT_DEADLINE`]). The last attempt's time limit is shortened to end with it (a
+    /// timeout then has an unknown outcome); no retry is started after it.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
@@ -783,30 +782,26 @@ impl<T: Transport> SoapClient<T> {
                 idempotency_key: key.as_deref(),
                 correlation_id: self.call.correlation_id.as_deref(),
             };
-            let http = self
+            let mut http = self
                 .build_request(op, request, headers, &a, size_hint)
                 .map_err(|e| Error::Request(format!("a request header value does not fit: {e}")))?;
             size_hint = http.body.len() + 64;
+            // The deadline shortens the attempt's time limit when less time is left.
             let remaining = deadline.map(|d| d.saturating_sub(started.elapsed()));
-            let sent = match remaining {
-                None => Some(self.transport.send(http).await),
-                Some(r) => race(self.transport.send(http), self.transport.sleep(r)).await,
+            let per_attempt = http.timeout.or_else(|| self.transport.default_timeout());
+            let clamped = match (per_attempt, remaining) {
+                (Some(t), Some(r)) if r < t => Some(r),
+                (None, Some(r)) => Some(r),
+                _ => None,
             };
-            let mut deadline_reached = false;
-            let result = match sent {
-                Some(Ok(response)) => self.decode(response, &read),
-                Some(Err(e)) => Err(Error::from_transport(e)),
-                None => {
-                    deadline_reached = true;
-                    Err(Error::Timeout(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        format!(
-                            "the call's deadline of {} ms passed during attempt {attempt}",
-                            deadline.unwrap_or_default().as_millis()
-                        ),
-                    )))
-                }
+            if clamped.is_some() {
+                http.timeout = clamped;
+            }
+            let result = match self.transport.send(http).await {
+                Ok(response) => self.decode(response, &read),
+                Err(e) => Err(Error::from_transport(e)),
             };
+            let mut deadline_reached = clamped.is_some() && result_is_timeout(&result);
             let error = match result {
                 Ok(r) => return Ok(r),
                 Err(e) => e,
@@ -844,20 +839,8 @@ impl<T: Transport> SoapClient<T> {
     }
 }
 
-/// Runs `a` until it finishes (`Some`) or `b` does first (`None`), on any executor.
-async fn race<A: Future, B: Future>(a: A, b: B) -> Option<A::Output> {
-    let mut a = std::pin::pin!(a);
-    let mut b = std::pin::pin!(b);
-    std::future::poll_fn(move |cx| {
-        if let Poll::Ready(v) = a.as_mut().poll(cx) {
-            return Poll::Ready(Some(v));
-        }
-        if b.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
-        }
-        Poll::Pending
-    })
-    .await
+fn result_is_timeout<T, F>(r: &Result<T, Error<F>>) -> bool {
+    matches!(r, Err(e) if e.is_timeout())
 }
 
 impl SoapClient<HttpsTransport> {

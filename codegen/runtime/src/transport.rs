@@ -223,6 +223,12 @@ pub trait Transport: Send + Sync + 'static {
         request: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send;
 
+    /// The time limit of an exchange whose [`HttpRequest::timeout`] is `None`, if the
+    /// transport has one (the client shortens it to end with a call's deadline).
+    fn default_timeout(&self) -> Option<Duration> {
+        None
+    }
+
     /// Waits between retries. The default uses tokio's timer inside a tokio runtime, and a
     /// timer thread elsewhere; override it to use your runtime's timer.
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
@@ -576,6 +582,7 @@ impl HttpsTransportBuilder {
         Ok(HttpsTransport {
             client,
             max_response_size: self.max_response_size,
+            request_timeout: self.request_timeout,
         })
     }
 }
@@ -588,6 +595,7 @@ impl HttpsTransportBuilder {
 pub struct HttpsTransport {
     client: reqwest::Client,
     max_response_size: u64,
+    request_timeout: Duration,
 }
 
 impl HttpsTransport {
@@ -676,6 +684,10 @@ fn classify(e: reqwest::Error, url: &str) -> TransportError {
 }
 
 impl Transport for HttpsTransport {
+    fn default_timeout(&self) -> Option<Duration> {
+        Some(self.request_timeout)
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let url = request.url;
         let mut rb = self.client.post(&url);
