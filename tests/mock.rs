@@ -114,8 +114,9 @@ async fn invalid_examples_are_refused_and_valid_requests_answered() {
             assert_eq!(resp.status, 500, "{}: {body}", f.display());
             assert!(body.contains("Fault"), "{}: {body}", f.display());
             if local.ends_with("Response") {
-                // A response sent as a request: no operation takes it.
-                assert!(body.contains(&local), "{}: {body}", f.display());
+                // A response sent as a request: no operation takes it (the router's fault
+                // quotes nothing from the request).
+                assert!(body.contains("no operation"), "{}: {body}", f.display());
             } else {
                 // The element path of the broken rule, and FK's schema-error detail.
                 assert!(

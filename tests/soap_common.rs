@@ -65,6 +65,17 @@ impl Pki {
     }
 
     fn leaf(&self, cn: &str, sans: Vec<String>, usage: ExtendedKeyUsagePurpose) -> Identity {
+        self.leaf_with(cn, sans, usage, |_| {})
+    }
+
+    /// A leaf certificate whose parameters `edit` may change (validity, serial, ...).
+    pub fn leaf_with(
+        &self,
+        cn: &str,
+        sans: Vec<String>,
+        usage: ExtendedKeyUsagePurpose,
+        edit: impl FnOnce(&mut CertificateParams),
+    ) -> Identity {
         let mut params = CertificateParams::new(sans).expect("leaf params");
         params.distinguished_name.push(DnType::CommonName, cn);
         params.extended_key_usages = vec![usage];
@@ -72,6 +83,7 @@ impl Pki {
             KeyUsagePurpose::DigitalSignature,
             KeyUsagePurpose::KeyEncipherment,
         ];
+        edit(&mut params);
         let key = KeyPair::generate().expect("leaf key");
         let cert = params
             .signed_by(&key, &self.issuer)
@@ -84,6 +96,31 @@ impl Pki {
         }
     }
 
+    /// A certificate revocation list of this CA revoking these serial numbers (PEM).
+    pub fn crl(&self, revoked: &[u64]) -> String {
+        let params = rcgen::CertificateRevocationListParams {
+            this_update: rcgen::date_time_ymd(2025, 1, 1),
+            next_update: rcgen::date_time_ymd(2099, 1, 1),
+            crl_number: rcgen::SerialNumber::from(1u64),
+            issuing_distribution_point: None,
+            revoked_certs: revoked
+                .iter()
+                .map(|n| rcgen::RevokedCertParams {
+                    serial_number: rcgen::SerialNumber::from(*n),
+                    revocation_time: rcgen::date_time_ymd(2025, 6, 1),
+                    reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+                    invalidity_date: None,
+                })
+                .collect(),
+            key_identifier_method: rcgen::KeyIdMethod::Sha256,
+        };
+        params
+            .signed_by(&self.issuer)
+            .expect("CRL")
+            .pem()
+            .expect("CRL PEM")
+    }
+
     /// A server certificate for `localhost` and `127.0.0.1`.
     pub fn server(&self) -> Identity {
         self.leaf(
@@ -91,6 +128,27 @@ impl Pki {
             vec!["localhost".into(), "127.0.0.1".into()],
             ExtendedKeyUsagePurpose::ServerAuth,
         )
+    }
+
+    /// A server certificate for these names, edited by `edit`.
+    pub fn server_with(
+        &self,
+        sans: &[&str],
+        edit: impl FnOnce(&mut CertificateParams),
+    ) -> Identity {
+        self.leaf_with(
+            "server",
+            sans.iter().map(|s| s.to_string()).collect(),
+            ExtendedKeyUsagePurpose::ServerAuth,
+            edit,
+        )
+    }
+
+    /// A client (function) certificate with this serial number.
+    pub fn client_serial(&self, cn: &str, serial: u64) -> Identity {
+        self.leaf_with(cn, Vec::new(), ExtendedKeyUsagePurpose::ClientAuth, |p| {
+            p.serial_number = Some(rcgen::SerialNumber::from(serial))
+        })
     }
 
     /// A client (function) certificate.
@@ -310,6 +368,7 @@ impl cpi::CheckPatientResponderService for Examples {
         &self,
         _: check_patient_responder_v2::CheckPatientType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<check_patient_responder_v2::CheckPatientResponseType, cpi::CheckPatientFault> {
         self.answer(
             "CheckPatient",
@@ -324,6 +383,7 @@ impl gmi::GetMessageResponderService for Examples {
         &self,
         _: get_message_responder_v1::GetMessagesType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<get_message_responder_v1::GetMessagesResponseType, gmi::GetMessagesFault> {
         self.answer(
             "GetMessages",
@@ -335,6 +395,7 @@ impl gmi::GetMessageResponderService for Examples {
         &self,
         _: get_message_responder_v1::AcknowledgeMessagesType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         get_message_responder_v1::AcknowledgeMessagesResponseType,
         gmi::AcknowledgeMessagesFault,
@@ -352,6 +413,7 @@ impl gpi::GetPaymentSpecificationResponderService for Examples {
         &self,
         _: get_payment_specification_responder_v1::GetPaymentSpecificationType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         get_payment_specification_responder_v1::GetPaymentSpecificationResponseType,
         gpi::GetPaymentSpecificationFault,
@@ -369,6 +431,7 @@ impl pci::PreAssessmentClaimResponderService for Examples {
         &self,
         _: pre_assessment_claim_responder_v1::SubmitPreAssessmentType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_claim_responder_v1::SubmitPreAssessmentResponseType,
         pci::SubmitPreAssessmentFault,
@@ -383,6 +446,7 @@ impl pci::PreAssessmentClaimResponderService for Examples {
         &self,
         _: pre_assessment_claim_responder_v1::GetPreAssessmentStatusType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_claim_responder_v1::GetPreAssessmentStatusResponseType,
         pci::GetPreAssessmentStatusFault,
@@ -400,6 +464,7 @@ impl psi::PreAssessmentStbResponderService for Examples {
         &self,
         _: pre_assessment_stb_responder_v1::SubmitStbPreAssessmentType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_stb_responder_v1::SubmitStbPreAssessmentResponseType,
         psi::SubmitStbPreAssessmentFault,
@@ -414,6 +479,7 @@ impl psi::PreAssessmentStbResponderService for Examples {
         &self,
         _: pre_assessment_stb_responder_v1::GetStbPreAssessmentStatusType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         pre_assessment_stb_responder_v1::GetStbPreAssessmentStatusResponseType,
         psi::GetStbPreAssessmentStatusFault,
@@ -431,6 +497,7 @@ impl rpi::RegisterPatientResponderService for Examples {
         &self,
         _: register_patient_responder_v1::RegisterPatientType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<register_patient_responder_v1::RegisterPatientResponseType, rpi::RegisterPatientFault>
     {
         self.answer(
@@ -446,6 +513,7 @@ impl svi::ReportStatisticalVisitResponderService for Examples {
         &self,
         _: report_statistical_visit_responder_v1::ReportStatisticalVisitType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         report_statistical_visit_responder_v1::ReportStatisticalVisitResponseType,
         svi::ReportStatisticalVisitFault,
@@ -463,6 +531,7 @@ impl rci::ReverseClaimResponderService for Examples {
         &self,
         _: reverse_claim_responder_v1::ReverseClaimType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<reverse_claim_responder_v1::ReverseClaimResponseType, rci::ReverseClaimFault> {
         self.answer(
             "ReverseClaim",
@@ -477,6 +546,7 @@ impl sai::SendAttachmentResponderService for Examples {
         &self,
         _: send_attachment_responder_v1::SendAttachmentType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<send_attachment_responder_v1::SendAttachmentResponseType, sai::SendAttachmentFault>
     {
         self.answer(
@@ -492,6 +562,7 @@ impl sci::SubmitClaimResponderService for Examples {
         &self,
         _: submit_claim_responder_v2::SubmitClaimType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<submit_claim_responder_v2::SubmitClaimResponseType, sci::SubmitClaimFault> {
         self.answer(
             "SubmitClaim",
@@ -506,6 +577,7 @@ impl sdi::SubscriptionDentalCareResponderService for Examples {
         &self,
         _: subscription_dental_care_responder_v1::RegisterSubscriptionType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         subscription_dental_care_responder_v1::RegisterSubscriptionResponseType,
         sdi::RegisterSubscriptionFault,
@@ -520,6 +592,7 @@ impl sdi::SubscriptionDentalCareResponderService for Examples {
         &self,
         _: subscription_dental_care_responder_v1::TerminateSubscriptionType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<
         subscription_dental_care_responder_v1::TerminateSubscriptionResponseType,
         sdi::TerminateSubscriptionFault,
@@ -536,6 +609,7 @@ impl ti::TestResponderService for Examples {
     async fn ping(
         &self,
         _: test_responder_v1::PingType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::PingResponseType, ti::PingFault> {
         self.answer("Ping", None, "test/examples/PingResponse.xml")
     }
@@ -543,12 +617,14 @@ impl ti::TestResponderService for Examples {
         &self,
         _: test_responder_v1::EchoType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::EchoResponseType, ti::EchoFault> {
         self.answer("Echo", Some(&h), "test/examples/EchoResponse.xml")
     }
     async fn who_am_i(
         &self,
         _: test_responder_v1::WhoAmIType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::WhoAmIResponseType, ti::WhoAmIFault> {
         self.answer("WhoAmI", None, "test/examples/WhoAmIResponse.xml")
     }
@@ -556,6 +632,7 @@ impl ti::TestResponderService for Examples {
         &self,
         _: test_responder_v1::GetServiceInfoType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<test_responder_v1::GetServiceInfoResponseType, ti::GetServiceInfoFault> {
         self.answer(
             "GetServiceInfo",
@@ -570,6 +647,7 @@ impl vci::ValidateClaimResponderService for Examples {
         &self,
         _: validate_claim_responder_v2::ValidateClaimType,
         h: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Answer<validate_claim_responder_v2::ValidateClaimResponseType, vci::ValidateClaimFault>
     {
         self.answer(

@@ -68,9 +68,22 @@ async fn every_interface_end_to_end_through_generated_client_and_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_mock_answers_every_operation_at_its_path_and_at_root() {
-    let mock =
-        tandvard_codegen_cli::mock::mock(&contracts(), &tandvard_codegen::wsdl::Catalog::new())
-            .expect("mock builds");
+    let journal_path =
+        std::env::temp_dir().join(format!("tandvard-journal-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&journal_path);
+    let loaded =
+        tandvard_codegen::load_contracts(&[contracts()], &tandvard_codegen::wsdl::Catalog::new())
+            .expect("contracts load");
+    let mock = tandvard_codegen_cli::mock::mock_with(
+        &loaded.contract,
+        &loaded.base_dir,
+        tandvard_codegen_cli::mock::MockOptions {
+            journal: tandvard_codegen_cli::mock::journal::Journal::to_file(&journal_path)
+                .expect("journal"),
+            ..Default::default()
+        },
+    )
+    .expect("mock builds");
     assert!(mock.warnings.is_empty(), "{:?}", mock.warnings);
     assert_eq!(mock.routes.len(), 20);
     let server_pki = Pki::new("mock server CA");
@@ -113,6 +126,40 @@ async fn serve_mock_answers_every_operation_at_its_path_and_at_root() {
         "{err:?}"
     );
     server.shutdown();
+    // The journal names each operation and who called: the verified certificate.
+    let journal = std::fs::read_to_string(&journal_path).expect("journal written");
+    let lines: Vec<&str> = journal.lines().collect();
+    assert_eq!(
+        lines.len(),
+        40,
+        "20 operations, at their paths and at the root"
+    );
+    let entries: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["interface"] == "CheckPatientResponderInterface"
+                && e["operation"] == "CheckPatient"
+                && e["status"] == 200)
+    );
+    let first = &entries[0];
+    assert!(
+        first["client"]
+            .as_str()
+            .is_some_and(|c| c.contains("CN=vendor")),
+        "{first}"
+    );
+    assert!(
+        first["client_issuer"]
+            .as_str()
+            .is_some_and(|c| c.contains("CN=mock client CA")),
+        "{first}"
+    );
+    assert!(entries.iter().all(|e| e["status"] == 200), "{journal}");
+    let _ = std::fs::remove_file(&journal_path);
 }
 
 #[test]
@@ -152,6 +199,7 @@ impl sci::SubmitClaimResponderService for Rejecting {
         &self,
         _: SubmitClaimType,
         _: tandvard_bindings::common_v1::RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Result<SubmitClaimResponseType, SoapFault<sci::SubmitClaimFault>> {
         Ok(example(
             "submit-claim/examples/SubmitClaimResponse_rejected.xml",

@@ -155,6 +155,7 @@ impl cpi::CheckPatientResponderService for Failing {
         &self,
         _: CheckPatientType,
         _: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Result<CheckPatientResponseType, SoapFault<cpi::CheckPatientFault>> {
         let env = file("check-patient/examples/CheckPatientResponse_fault_envelope.xml");
         let tech: TechnicalErrorType =
@@ -381,7 +382,8 @@ async fn malformed_deep_or_wrong_responses_are_clear_errors() {
         ("not an envelope", b"<PingResponse xmlns=\"urn:fk:tandvard:TestResponder:1\"/>".to_vec(), "SOAP envelope"),
         ("wrong payload", wrapped("check-patient/examples/CheckPatientResponse.xml"), "PingResponse"),
         ("empty", Vec::new(), "no root element"),
-        ("binary", vec![0xff, 0xfe, 0x00, 0x3c], "UTF-16"),
+        // A UTF-16 BOM, then U+3C00: decoded as UTF-16, and not XML.
+        ("binary", vec![0xff, 0xfe, 0x00, 0x3c], "root element"),
     ];
     for (name, body, needle) in cases {
         let b = body.clone();

@@ -179,7 +179,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `CheckPatientResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `CheckPatientResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `CheckPatientResponderInterface` at `https://tandvard.fk.example/tandvard/CheckPatient/2`.
 ///
@@ -194,6 +194,7 @@ pub trait CheckPatientResponderService: Send + Sync + 'static {
         &self,
         request: super::check_patient_responder_v2::CheckPatientType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::check_patient_responder_v2::CheckPatientResponseType,
@@ -220,12 +221,13 @@ pub fn router_at<S: CheckPatientResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &CHECK_PATIENT,
             path,
             move |
                 request: super::check_patient_responder_v2::CheckPatientType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -238,7 +240,7 @@ pub fn router_at<S: CheckPatientResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.check_patient(request, header).await
+                    s.check_patient(request, header, context).await
                 }
             },
         );

@@ -265,7 +265,7 @@ impl<T: ::tandvard_runtime::transport::Transport> GetMessageResponderBlockingCli
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `GetMessageResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `GetMessageResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `GetMessageResponderInterface` at `https://tandvard.fk.example/tandvard/GetMessage/1`.
 ///
@@ -280,6 +280,7 @@ pub trait GetMessageResponderService: Send + Sync + 'static {
         &self,
         request: super::get_message_responder_v1::GetMessagesType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::get_message_responder_v1::GetMessagesResponseType,
@@ -295,6 +296,7 @@ pub trait GetMessageResponderService: Send + Sync + 'static {
         &self,
         request: super::get_message_responder_v1::AcknowledgeMessagesType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::get_message_responder_v1::AcknowledgeMessagesResponseType,
@@ -321,12 +323,13 @@ pub fn router_at<S: GetMessageResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &GET_MESSAGES,
             path,
             move |
                 request: super::get_message_responder_v1::GetMessagesType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -339,18 +342,19 @@ pub fn router_at<S: GetMessageResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.get_messages(request, header).await
+                    s.get_messages(request, header, context).await
                 }
             },
         );
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &ACKNOWLEDGE_MESSAGES,
             path,
             move |
                 request: super::get_message_responder_v1::AcknowledgeMessagesType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -363,7 +367,7 @@ pub fn router_at<S: GetMessageResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.acknowledge_messages(request, header).await
+                    s.acknowledge_messages(request, header, context).await
                 }
             },
         );

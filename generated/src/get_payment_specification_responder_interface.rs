@@ -191,7 +191,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `GetPaymentSpecificationResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `GetPaymentSpecificationResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `GetPaymentSpecificationResponderInterface` at `https://tandvard.fk.example/tandvard/GetPaymentSpecification/1`.
 ///
@@ -206,6 +206,7 @@ pub trait GetPaymentSpecificationResponderService: Send + Sync + 'static {
         &self,
         request: super::get_payment_specification_responder_v1::GetPaymentSpecificationType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::get_payment_specification_responder_v1::GetPaymentSpecificationResponseType,
@@ -232,12 +233,13 @@ pub fn router_at<S: GetPaymentSpecificationResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &GET_PAYMENT_SPECIFICATION,
             path,
             move |
                 request: super::get_payment_specification_responder_v1::GetPaymentSpecificationType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -250,7 +252,7 @@ pub fn router_at<S: GetPaymentSpecificationResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.get_payment_specification(request, header).await
+                    s.get_payment_specification(request, header, context).await
                 }
             },
         );

@@ -270,7 +270,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `PreAssessmentClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `PreAssessmentClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `PreAssessmentClaimResponderInterface` at `https://tandvard.fk.example/tandvard/PreAssessmentClaim/1`.
 ///
@@ -285,6 +285,7 @@ pub trait PreAssessmentClaimResponderService: Send + Sync + 'static {
         &self,
         request: super::pre_assessment_claim_responder_v1::SubmitPreAssessmentType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::pre_assessment_claim_responder_v1::SubmitPreAssessmentResponseType,
@@ -300,6 +301,7 @@ pub trait PreAssessmentClaimResponderService: Send + Sync + 'static {
         &self,
         request: super::pre_assessment_claim_responder_v1::GetPreAssessmentStatusType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::pre_assessment_claim_responder_v1::GetPreAssessmentStatusResponseType,
@@ -326,12 +328,13 @@ pub fn router_at<S: PreAssessmentClaimResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &SUBMIT_PRE_ASSESSMENT,
             path,
             move |
                 request: super::pre_assessment_claim_responder_v1::SubmitPreAssessmentType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -344,18 +347,19 @@ pub fn router_at<S: PreAssessmentClaimResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.submit_pre_assessment(request, header).await
+                    s.submit_pre_assessment(request, header, context).await
                 }
             },
         );
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &GET_PRE_ASSESSMENT_STATUS,
             path,
             move |
                 request: super::pre_assessment_claim_responder_v1::GetPreAssessmentStatusType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -368,7 +372,7 @@ pub fn router_at<S: PreAssessmentClaimResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.get_pre_assessment_status(request, header).await
+                    s.get_pre_assessment_status(request, header, context).await
                 }
             },
         );

@@ -273,7 +273,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `PreAssessmentStbResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `PreAssessmentStbResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `PreAssessmentStbResponderInterface` at `https://tandvard.fk.example/tandvard/PreAssessmentStb/1`.
 ///
@@ -288,6 +288,7 @@ pub trait PreAssessmentStbResponderService: Send + Sync + 'static {
         &self,
         request: super::pre_assessment_stb_responder_v1::SubmitStbPreAssessmentType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::pre_assessment_stb_responder_v1::SubmitStbPreAssessmentResponseType,
@@ -303,6 +304,7 @@ pub trait PreAssessmentStbResponderService: Send + Sync + 'static {
         &self,
         request: super::pre_assessment_stb_responder_v1::GetStbPreAssessmentStatusType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::pre_assessment_stb_responder_v1::GetStbPreAssessmentStatusResponseType,
@@ -329,12 +331,13 @@ pub fn router_at<S: PreAssessmentStbResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &SUBMIT_STB_PRE_ASSESSMENT,
             path,
             move |
                 request: super::pre_assessment_stb_responder_v1::SubmitStbPreAssessmentType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -347,18 +350,19 @@ pub fn router_at<S: PreAssessmentStbResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.submit_stb_pre_assessment(request, header).await
+                    s.submit_stb_pre_assessment(request, header, context).await
                 }
             },
         );
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &GET_STB_PRE_ASSESSMENT_STATUS,
             path,
             move |
                 request: super::pre_assessment_stb_responder_v1::GetStbPreAssessmentStatusType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -371,7 +375,7 @@ pub fn router_at<S: PreAssessmentStbResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.get_stb_pre_assessment_status(request, header).await
+                    s.get_stb_pre_assessment_status(request, header, context).await
                 }
             },
         );

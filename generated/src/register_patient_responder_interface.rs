@@ -182,7 +182,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `RegisterPatientResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `RegisterPatientResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `RegisterPatientResponderInterface` at `https://tandvard.fk.example/tandvard/RegisterPatient/1`.
 ///
@@ -197,6 +197,7 @@ pub trait RegisterPatientResponderService: Send + Sync + 'static {
         &self,
         request: super::register_patient_responder_v1::RegisterPatientType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::register_patient_responder_v1::RegisterPatientResponseType,
@@ -223,12 +224,13 @@ pub fn router_at<S: RegisterPatientResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &REGISTER_PATIENT,
             path,
             move |
                 request: super::register_patient_responder_v1::RegisterPatientType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -241,7 +243,7 @@ pub fn router_at<S: RegisterPatientResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.register_patient(request, header).await
+                    s.register_patient(request, header, context).await
                 }
             },
         );

@@ -191,7 +191,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `ReportStatisticalVisitResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `ReportStatisticalVisitResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `ReportStatisticalVisitResponderInterface` at `https://tandvard.fk.example/tandvard/ReportStatisticalVisit/1`.
 ///
@@ -206,6 +206,7 @@ pub trait ReportStatisticalVisitResponderService: Send + Sync + 'static {
         &self,
         request: super::report_statistical_visit_responder_v1::ReportStatisticalVisitType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::report_statistical_visit_responder_v1::ReportStatisticalVisitResponseType,
@@ -232,12 +233,13 @@ pub fn router_at<S: ReportStatisticalVisitResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &REPORT_STATISTICAL_VISIT,
             path,
             move |
                 request: super::report_statistical_visit_responder_v1::ReportStatisticalVisitType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -250,7 +252,7 @@ pub fn router_at<S: ReportStatisticalVisitResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.report_statistical_visit(request, header).await
+                    s.report_statistical_visit(request, header, context).await
                 }
             },
         );

@@ -179,7 +179,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `ReverseClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `ReverseClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `ReverseClaimResponderInterface` at `https://tandvard.fk.example/tandvard/ReverseClaim/1`.
 ///
@@ -194,6 +194,7 @@ pub trait ReverseClaimResponderService: Send + Sync + 'static {
         &self,
         request: super::reverse_claim_responder_v1::ReverseClaimType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::reverse_claim_responder_v1::ReverseClaimResponseType,
@@ -220,12 +221,13 @@ pub fn router_at<S: ReverseClaimResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &REVERSE_CLAIM,
             path,
             move |
                 request: super::reverse_claim_responder_v1::ReverseClaimType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -238,7 +240,7 @@ pub fn router_at<S: ReverseClaimResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.reverse_claim(request, header).await
+                    s.reverse_claim(request, header, context).await
                 }
             },
         );

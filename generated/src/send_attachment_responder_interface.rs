@@ -182,7 +182,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `SendAttachmentResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `SendAttachmentResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `SendAttachmentResponderInterface` at `https://tandvard.fk.example/tandvard/SendAttachment/1`.
 ///
@@ -197,6 +197,7 @@ pub trait SendAttachmentResponderService: Send + Sync + 'static {
         &self,
         request: super::send_attachment_responder_v1::SendAttachmentType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::send_attachment_responder_v1::SendAttachmentResponseType,
@@ -223,12 +224,13 @@ pub fn router_at<S: SendAttachmentResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &SEND_ATTACHMENT,
             path,
             move |
                 request: super::send_attachment_responder_v1::SendAttachmentType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -241,7 +243,7 @@ pub fn router_at<S: SendAttachmentResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.send_attachment(request, header).await
+                    s.send_attachment(request, header, context).await
                 }
             },
         );

@@ -177,7 +177,7 @@ impl<T: ::tandvard_runtime::transport::Transport> SubmitClaimResponderBlockingCl
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `SubmitClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `SubmitClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `SubmitClaimResponderInterface` at `https://tandvard.fk.example/tandvard/SubmitClaim/2`.
 ///
@@ -192,6 +192,7 @@ pub trait SubmitClaimResponderService: Send + Sync + 'static {
         &self,
         request: super::submit_claim_responder_v2::SubmitClaimType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::submit_claim_responder_v2::SubmitClaimResponseType,
@@ -218,12 +219,13 @@ pub fn router_at<S: SubmitClaimResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &SUBMIT_CLAIM,
             path,
             move |
                 request: super::submit_claim_responder_v2::SubmitClaimType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -236,7 +238,7 @@ pub fn router_at<S: SubmitClaimResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.submit_claim(request, header).await
+                    s.submit_claim(request, header, context).await
                 }
             },
         );

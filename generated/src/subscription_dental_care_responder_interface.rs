@@ -282,7 +282,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `SubscriptionDentalCareResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `SubscriptionDentalCareResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `SubscriptionDentalCareResponderInterface` at `https://tandvard.fk.example/tandvard/SubscriptionDentalCare/1`.
 ///
@@ -297,6 +297,7 @@ pub trait SubscriptionDentalCareResponderService: Send + Sync + 'static {
         &self,
         request: super::subscription_dental_care_responder_v1::RegisterSubscriptionType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::subscription_dental_care_responder_v1::RegisterSubscriptionResponseType,
@@ -312,6 +313,7 @@ pub trait SubscriptionDentalCareResponderService: Send + Sync + 'static {
         &self,
         request: super::subscription_dental_care_responder_v1::TerminateSubscriptionType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::subscription_dental_care_responder_v1::TerminateSubscriptionResponseType,
@@ -338,12 +340,13 @@ pub fn router_at<S: SubscriptionDentalCareResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &REGISTER_SUBSCRIPTION,
             path,
             move |
                 request: super::subscription_dental_care_responder_v1::RegisterSubscriptionType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -356,18 +359,19 @@ pub fn router_at<S: SubscriptionDentalCareResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.register_subscription(request, header).await
+                    s.register_subscription(request, header, context).await
                 }
             },
         );
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &TERMINATE_SUBSCRIPTION,
             path,
             move |
                 request: super::subscription_dental_care_responder_v1::TerminateSubscriptionType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -380,7 +384,7 @@ pub fn router_at<S: SubscriptionDentalCareResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.terminate_subscription(request, header).await
+                    s.terminate_subscription(request, header, context).await
                 }
             },
         );

@@ -399,7 +399,7 @@ impl<T: ::tandvard_runtime::transport::Transport> TestResponderBlockingClient<T>
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `TestResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `TestResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `TestResponderInterface` at `https://tandvard.fk.example/tandvard/Test/1`.
 ///
@@ -413,6 +413,7 @@ pub trait TestResponderService: Send + Sync + 'static {
     fn ping(
         &self,
         request: super::test_responder_v1::PingType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::test_responder_v1::PingResponseType,
@@ -428,6 +429,7 @@ pub trait TestResponderService: Send + Sync + 'static {
         &self,
         request: super::test_responder_v1::EchoType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::test_responder_v1::EchoResponseType,
@@ -442,6 +444,7 @@ pub trait TestResponderService: Send + Sync + 'static {
     fn who_am_i(
         &self,
         request: super::test_responder_v1::WhoAmIType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::test_responder_v1::WhoAmIResponseType,
@@ -457,6 +460,7 @@ pub trait TestResponderService: Send + Sync + 'static {
         &self,
         request: super::test_responder_v1::GetServiceInfoType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::test_responder_v1::GetServiceInfoResponseType,
@@ -483,28 +487,30 @@ pub fn router_at<S: TestResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &PING,
             path,
             move |
                 request: super::test_responder_v1::PingType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
                     let _ = headers;
-                    s.ping(request).await
+                    s.ping(request, context).await
                 }
             },
         );
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &ECHO,
             path,
             move |
                 request: super::test_responder_v1::EchoType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -514,34 +520,36 @@ pub fn router_at<S: TestResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.echo(request, header).await
+                    s.echo(request, header, context).await
                 }
             },
         );
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &WHO_AM_I,
             path,
             move |
                 request: super::test_responder_v1::WhoAmIType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
                     let _ = headers;
-                    s.who_am_i(request).await
+                    s.who_am_i(request, context).await
                 }
             },
         );
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &GET_SERVICE_INFO,
             path,
             move |
                 request: super::test_responder_v1::GetServiceInfoType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -554,7 +562,7 @@ pub fn router_at<S: TestResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.get_service_info(request, header).await
+                    s.get_service_info(request, header, context).await
                 }
             },
         );

@@ -182,7 +182,7 @@ impl<
     }
 }
 #[cfg(feature = "server")]
-/// The service side of `ValidateClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
+/// The service side of `ValidateClaimResponderInterface`: implement it (one method per operation) and serve it with [`router`](fn@router). Each method also gets the `RequestContext`: who is calling (the verified client certificate's identity, under mutual TLS). Return a business rejection as a response; return `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault.
 ///
 /// SOAP interface `ValidateClaimResponderInterface` at `https://tandvard.fk.example/tandvard/ValidateClaim/2`.
 ///
@@ -197,6 +197,7 @@ pub trait ValidateClaimResponderService: Send + Sync + 'static {
         &self,
         request: super::validate_claim_responder_v2::ValidateClaimType,
         header: super::common_v1::RequestHeaderType,
+        context: ::tandvard_runtime::server::RequestContext,
     ) -> impl ::std::future::Future<
         Output = Result<
             super::validate_claim_responder_v2::ValidateClaimResponseType,
@@ -223,12 +224,13 @@ pub fn router_at<S: ValidateClaimResponderService>(
     let router = ::tandvard_runtime::server::Router::new();
     let s = service.clone();
     let router = router
-        .operation(
+        .operation_with_context(
             &VALIDATE_CLAIM,
             path,
             move |
                 request: super::validate_claim_responder_v2::ValidateClaimType,
-                headers: ::tandvard_runtime::soap::Headers|
+                headers: ::tandvard_runtime::soap::Headers,
+                context: ::tandvard_runtime::server::RequestContext|
             {
                 let s = s.clone();
                 async move {
@@ -241,7 +243,7 @@ pub fn router_at<S: ValidateClaimResponderService>(
                         Ok(h) => h,
                         Err(f) => return Err(f),
                     };
-                    s.validate_claim(request, header).await
+                    s.validate_claim(request, header, context).await
                 }
             },
         );

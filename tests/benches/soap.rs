@@ -242,6 +242,7 @@ impl sai::SendAttachmentResponderService for Receiver {
         &self,
         request: SendAttachmentType,
         _: RequestHeaderType,
+        _: tandvard_runtime::server::RequestContext,
     ) -> Result<SendAttachmentResponseType, SoapFault<sai::SendAttachmentFault>> {
         assert_eq!(request.content.len() as i64, *request.size_bytes.get());
         Ok(example(

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::ValueError;
 use crate::soap::{
@@ -85,12 +85,75 @@ pub enum Error<F> {
     },
     /// A SOAP fault, with its detail typed as one of the operation's declared faults.
     Fault(Box<SoapFault<F>>),
+    /// The call was sent more than once and failed: the last attempt's error, the number of
+    /// attempts, and the first error whose outcome was unknown (see [`Retried`]).
+    Retried(Box<Retried<F>>),
+}
+
+/// A call that failed after more than one attempt.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Retried<F> {
+    /// How many times the request was sent (or tried to be sent).
+    pub attempts: u32,
+    /// The error of the last attempt.
+    pub last: Error<F>,
+    /// The first error of an earlier attempt whose outcome is unknown (the request may have
+    /// been processed), with the attempt's number. `None` when no earlier attempt was of
+    /// unknown outcome; see also [`Error::first_unknown`].
+    pub first_unknown: Option<(u32, Error<F>)>,
+    /// Whether the call's deadline stopped the retries (or cut the last attempt short).
+    pub deadline_reached: bool,
 }
 
 impl<F> Error<F> {
-    /// The SOAP fault, if this is one.
-    pub fn fault(&self) -> Option<&SoapFault<F>> {
+    /// The error of the last attempt (this error itself unless it is [`Error::Retried`]).
+    pub fn last(&self) -> &Error<F> {
         match self {
+            Error::Retried(r) => r.last.last(),
+            e => e,
+        }
+    }
+
+    /// How many times the request was sent or tried to be sent (0 when it could not be
+    /// built).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Retried(r) => r.attempts,
+            Error::Request(_) => 0,
+            _ => 1,
+        }
+    }
+
+    /// Whether the request may have been processed by the service although the call
+    /// failed, in this attempt or an earlier one: a timeout or a dropped connection after
+    /// the request may have been sent, a response too large or too broken to read, an
+    /// HTTP 500, 502 or 504 without a SOAP fault. Before sending such a request again (by
+    /// hand) check with the service whether it arrived, or resend it with the same
+    /// idempotency key. `false` for a SOAP fault, a 4xx status, 429 and 503 (refused
+    /// without processing), a connection that was never made.
+    pub fn outcome_unknown(&self) -> bool {
+        self.first_unknown().is_some()
+    }
+
+    /// The first error whose outcome is unknown (see [`outcome_unknown`](Self::outcome_unknown)),
+    /// of an earlier attempt or of this one.
+    pub fn first_unknown(&self) -> Option<&Error<F>> {
+        match self {
+            Error::Retried(r) => match &r.first_unknown {
+                Some((_, e)) => Some(e),
+                None => r.last.first_unknown(),
+            },
+            Error::Transport(e) | Error::Timeout(e) => e.outcome_unknown().then_some(self),
+            Error::TooLarge { .. } | Error::Xml { .. } => Some(self),
+            Error::Http { status, .. } => matches!(status, 500 | 502 | 504).then_some(self),
+            Error::Request(_) | Error::Fault(_) => None,
+        }
+    }
+
+    /// The SOAP fault, if this (or the last attempt) is one.
+    pub fn fault(&self) -> Option<&SoapFault<F>> {
+        match self.last() {
             Error::Fault(f) => Some(f),
             _ => None,
         }
@@ -101,14 +164,14 @@ impl<F> Error<F> {
         self.fault().and_then(|f| f.detail.as_ref())
     }
 
-    /// Whether the call timed out.
+    /// Whether the call (its last attempt) timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        matches!(self.last(), Error::Timeout(_))
     }
 
-    /// The HTTP status, when a response was received.
+    /// The HTTP status, when a response was received (to the last attempt).
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.last() {
             Error::Http { status, .. } | Error::Xml { status, .. } => Some(*status),
             _ => None,
         }
@@ -129,9 +192,10 @@ impl<F: FaultDetail> fmt::Display for Error<F> {
             Error::Request(m) => write!(f, "cannot send the request: {m}"),
             Error::Transport(e) => write!(f, "{e}"),
             Error::Timeout(e) => write!(f, "{e}"),
-            Error::TooLarge { limit } => {
-                write!(f, "the response is larger than the limit of {limit} bytes")
-            }
+            Error::TooLarge { limit } => write!(
+                f,
+                "the response is larger than the limit of {limit} bytes (the request was processed)"
+            ),
             Error::Http {
                 status,
                 content_type,
@@ -142,7 +206,11 @@ impl<F: FaultDetail> fmt::Display for Error<F> {
                 if let Some(ct) = content_type {
                     write!(f, " ({ct})")?;
                 }
-                write!(f, " without a SOAP envelope: {body_snippet:?}")
+                write!(f, " without a SOAP envelope: {body_snippet:?}")?;
+                if matches!(status, 500 | 502 | 504) {
+                    f.write_str(" (the request may have been processed)")?;
+                }
+                Ok(())
             }
             Error::Xml {
                 status,
@@ -153,9 +221,23 @@ impl<F: FaultDetail> fmt::Display for Error<F> {
                 if let Some(ct) = content_type {
                     write!(f, ", {ct}")?;
                 }
-                write!(f, "): {error}")
+                write!(f, "): {error} (the request may have been processed)")
             }
             Error::Fault(fault) => write!(f, "{fault}"),
+            Error::Retried(r) => {
+                let plural = if r.attempts == 1 { "" } else { "s" };
+                write!(f, "{} (after {} attempt{plural}", r.last, r.attempts)?;
+                if r.deadline_reached {
+                    f.write_str(", stopped by the call's deadline")?;
+                }
+                match &r.first_unknown {
+                    Some((n, e)) => write!(
+                        f,
+                        "; the request may have been processed: attempt {n} failed with: {e})"
+                    ),
+                    None => f.write_str(")"),
+                }
+            }
         }
     }
 }
@@ -165,6 +247,7 @@ impl<F: FaultDetail> std::error::Error for Error<F> {
         match self {
             Error::Transport(e) | Error::Timeout(e) => Some(e),
             Error::Xml { error, .. } => Some(error),
+            Error::Retried(r) => std::error::Error::source(&r.last),
             _ => None,
         }
     }
@@ -182,7 +265,13 @@ pub struct CallOptions {
     pub correlation_id: Option<String>,
     /// A time limit for each attempt of this call (overrides the operation's).
     pub timeout: Option<Duration>,
+    /// A time limit for the whole call with all its retries and the waits between them
+    /// (overrides the client's, see [`SoapClient::with_deadline`]).
+    pub deadline: Option<Duration>,
 }
+
+/// The default limit on a whole call with its retries: 2 minutes.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 
 /// When and how often to retry. The defaults follow the contracts: at most 4 attempts,
 /// exponential backoff from 2 s doubling up to 5 min, with jitter; a fault's
@@ -194,7 +283,8 @@ pub struct CallOptions {
 /// [`Fault::retry_advice`]). Never: business rejections, `Client` faults without that
 /// advice, invalid responses, TLS failures. And only for operations whose
 /// [`Idempotency`] class allows it: `Safe` and `Idempotent` always, `KeyRequired` only
-/// with an idempotency key, `Unsafe` never.
+/// with an idempotency key, `Unsafe` never. The client's deadline
+/// ([`SoapClient::with_deadline`]) bounds the whole call with all its attempts.
 #[derive(Clone)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -370,6 +460,7 @@ pub struct SoapClient<T: Transport = HttpsTransport> {
     max_response_size: Option<u64>,
     read_options: ReadOptions,
     call: CallOptions,
+    deadline: Option<Duration>,
 }
 
 impl<T: Transport> Clone for SoapClient<T> {
@@ -383,6 +474,7 @@ impl<T: Transport> Clone for SoapClient<T> {
             max_response_size: self.max_response_size,
             read_options: self.read_options,
             call: self.call.clone(),
+            deadline: self.deadline,
         }
     }
 }
@@ -396,6 +488,7 @@ impl<T: Transport> fmt::Debug for SoapClient<T> {
             .field("operation_timeouts", &self.operation_timeouts)
             .field("max_response_size", &self.max_response_size)
             .field("call", &self.call)
+            .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
 }
@@ -433,6 +526,7 @@ impl<T: Transport> SoapClient<T> {
             max_response_size: None,
             read_options: ReadOptions::default(),
             call: CallOptions::default(),
+            deadline: Some(DEFAULT_DEADLINE),
         }
     }
 
@@ -466,6 +560,20 @@ impl<T: Transport> SoapClient<T> {
     /// Time limit for each attempt of every operation (default: the transport's).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time limit for a whole call: every attempt and the waits between them (default
+    /// [`DEFAULT_DEADLINE`]). The last attempt's time limit is shortened to end with it (a
+    /// timeout then has an unknown outcome); no retry is started after it.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// No limit on a whole call beyond the attempt limit and each attempt's timeout.
+    pub fn without_deadline(mut self) -> Self {
+        self.deadline = None;
         self
     }
 
@@ -659,6 +767,9 @@ impl<T: Transport> SoapClient<T> {
             .clone()
             .or_else(|| headers.iter().find_map(|h| h.idempotency_key()));
         let may_retry = self.retry.may_retry(op, key.is_some());
+        let deadline = self.call.deadline.or(self.deadline);
+        let started = Instant::now();
+        let mut first_unknown: Option<(u32, Error<F>)> = None;
         let mut size_hint = 0;
         let mut attempt = 1u32;
         loop {
@@ -671,28 +782,65 @@ impl<T: Transport> SoapClient<T> {
                 idempotency_key: key.as_deref(),
                 correlation_id: self.call.correlation_id.as_deref(),
             };
-            let http = self
+            let mut http = self
                 .build_request(op, request, headers, &a, size_hint)
                 .map_err(|e| Error::Request(format!("a request header value does not fit: {e}")))?;
             size_hint = http.body.len() + 64;
+            // The deadline shortens the attempt's time limit when less time is left.
+            let remaining = deadline.map(|d| d.saturating_sub(started.elapsed()));
+            let per_attempt = http.timeout.or_else(|| self.transport.default_timeout());
+            let clamped = match (per_attempt, remaining) {
+                (Some(t), Some(r)) if r < t => Some(r),
+                (None, Some(r)) => Some(r),
+                _ => None,
+            };
+            if clamped.is_some() {
+                http.timeout = clamped;
+            }
             let result = match self.transport.send(http).await {
                 Ok(response) => self.decode(response, &read),
                 Err(e) => Err(Error::from_transport(e)),
             };
+            let mut deadline_reached = clamped.is_some() && result_is_timeout(&result);
             let error = match result {
                 Ok(r) => return Ok(r),
                 Err(e) => e,
             };
-            if !may_retry {
-                return Err(error);
-            }
-            let Some(delay) = self.retry.delay_for(&error, attempt) else {
-                return Err(error);
+            let delay = if may_retry && !deadline_reached {
+                self.retry.delay_for(&error, attempt)
+            } else {
+                None
             };
+            // No retry that would start after the deadline.
+            let delay = match (delay, deadline) {
+                (Some(d), Some(limit)) if started.elapsed() + d >= limit => {
+                    deadline_reached = true;
+                    None
+                }
+                (d, _) => d,
+            };
+            let Some(delay) = delay else {
+                if attempt == 1 && !deadline_reached {
+                    return Err(error);
+                }
+                return Err(Error::Retried(Box::new(Retried {
+                    attempts: attempt,
+                    last: error,
+                    first_unknown,
+                    deadline_reached,
+                })));
+            };
+            if first_unknown.is_none() && error.outcome_unknown() {
+                first_unknown = Some((attempt, error));
+            }
             self.transport.sleep(delay).await;
             attempt += 1;
         }
     }
+}
+
+fn result_is_timeout<T, F>(r: &Result<T, Error<F>>) -> bool {
+    matches!(r, Err(e) if e.is_timeout())
 }
 
 impl SoapClient<HttpsTransport> {

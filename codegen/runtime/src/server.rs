@@ -17,15 +17,18 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::task::JoinSet;
 
+pub use crate::identity::{CallerIdentity, DistinguishedName, SubjectAltName};
 use crate::soap::{
     Body, EnvelopeWriter, Fault, FaultCode, FaultDetail, Headers, Operation, QualifiedName,
     SoapFault, SoapVersion, read_envelope, read_envelope_payload,
@@ -53,8 +56,32 @@ pub struct ServerRequest {
     pub body: Bytes,
     /// The client's certificate chain (DER, leaf first) when it authenticated with TLS.
     pub peer_certificates: Arc<Vec<Vec<u8>>>,
+    /// Who is calling: the identity in the client certificate the handshake verified.
+    pub caller: Option<Arc<CallerIdentity>>,
     /// The client's address.
     pub remote_addr: Option<SocketAddr>,
+}
+
+/// What a typed handler knows about the call besides its request and headers: who is
+/// calling (from the verified client certificate, under mutual TLS) and from where.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct RequestContext {
+    /// The caller's verified identity; `None` without a client certificate (plain HTTP, or
+    /// TLS without client authentication).
+    pub caller: Option<Arc<CallerIdentity>>,
+    /// The client's address.
+    pub remote_addr: Option<SocketAddr>,
+}
+
+impl RequestContext {
+    /// A context with this caller (for calling a service directly, in tests).
+    pub fn with_caller(caller: Option<CallerIdentity>) -> Self {
+        RequestContext {
+            caller: caller.map(Arc::new),
+            remote_addr: None,
+        }
+    }
 }
 
 impl ServerRequest {
@@ -72,7 +99,16 @@ impl ServerRequest {
             content_type: content_type.map(str::to_owned),
             body: body.into(),
             peer_certificates: Arc::new(Vec::new()),
+            caller: None,
             remote_addr: None,
+        }
+    }
+
+    /// The context a typed handler gets.
+    pub fn context(&self) -> RequestContext {
+        RequestContext {
+            caller: self.caller.clone(),
+            remote_addr: self.remote_addr,
         }
     }
 }
@@ -272,6 +308,24 @@ impl Router {
         H: Fn(Req, Headers) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Resp, SoapFault<F>>> + Send + 'static,
     {
+        self.operation_with_context(op, path, move |req, headers, _| handler(req, headers))
+    }
+
+    /// Like [`operation`](Self::operation), the handler also getting the
+    /// [`RequestContext`] (who is calling). Generated routers use this one.
+    pub fn operation_with_context<Req, Resp, F, H, Fut>(
+        self,
+        op: &'static Operation,
+        path: &str,
+        handler: H,
+    ) -> Self
+    where
+        Req: XmlRead + RootElement + Send + 'static,
+        Resp: XmlWrite + RootElement + Send + 'static,
+        F: FaultDetail + Send + 'static,
+        H: Fn(Req, Headers, RequestContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Resp, SoapFault<F>>> + Send + 'static,
+    {
         let route = Route {
             path: path.to_owned(),
             action: op.action.to_owned(),
@@ -289,7 +343,11 @@ impl Router {
                     Err(e) => {
                         return ServerResponse::fault(
                             req.version,
-                            &Fault::client(format!("invalid {} request: {e}", op.name)),
+                            &Fault::client(format!(
+                                "invalid {} request: {}",
+                                op.name,
+                                describe_request_error(&e)
+                            )),
                         );
                     }
                 };
@@ -316,7 +374,7 @@ impl Router {
                         ),
                     );
                 }
-                match handler(payload, env.headers).await {
+                match handler(payload, env.headers, req.context()).await {
                     Ok(resp) => {
                         ServerResponse::envelope(version, EnvelopeWriter::new(version).body(&resp))
                     }
@@ -350,10 +408,7 @@ impl Router {
     fn find(&self, req: &ServerRequest) -> Result<usize, ServerResponse> {
         let candidates = self.candidates(&req.path);
         if candidates.is_empty() {
-            return Err(ServerResponse::text(
-                404,
-                format!("no SOAP service at {}", req.path),
-            ));
+            return Err(ServerResponse::text(404, "no SOAP service at this path"));
         }
         if !req.action.is_empty() {
             if let Some(&i) = candidates
@@ -381,7 +436,7 @@ impl Router {
             Err(e) => {
                 return Err(ServerResponse::fault(
                     req.version,
-                    &Fault::client(format!("invalid request: {e}")),
+                    &Fault::client(format!("invalid request: {}", describe_request_error(&e))),
                 ));
             }
         };
@@ -391,24 +446,82 @@ impl Router {
             .ok_or_else(|| {
                 ServerResponse::fault(
                     req.version,
-                    &Fault::client(format!(
-                        "no operation at {} for SOAP action {:?} and payload element {element}",
-                        req.path, req.action
-                    )),
+                    &Fault::client(
+                        "no operation at this path for the request's SOAP action and payload \
+                         element",
+                    ),
                 )
             })
     }
 
-    /// Handles one request: dispatch, then the route's handler.
+    /// Handles one request: dispatch, then the route's handler. A handler that panics
+    /// gets a SOAP `Server` fault ("internal error") in the request's version instead.
     pub async fn handle(&self, req: ServerRequest) -> ServerResponse {
-        match self.find(&req) {
-            Ok(i) => {
-                let handler = self.routes[i].1.clone();
-                handler(req).await
+        let version = req.version;
+        let answer = CatchUnwind(Box::pin(async move {
+            match self.find(&req) {
+                Ok(i) => {
+                    let handler = self.routes[i].1.clone();
+                    handler(req).await
+                }
+                Err(resp) => resp,
             }
-            Err(resp) => resp,
+        }));
+        match answer.await {
+            Ok(resp) => resp,
+            Err(()) => ServerResponse::fault(version, &Fault::server("internal error")),
         }
     }
+}
+
+/// Polls a future, turning a panic into `Err(())`.
+struct CatchUnwind<Fut>(Pin<Box<Fut>>);
+
+impl<Fut: Future> Future for CatchUnwind<Fut> {
+    type Output = Result<Fut::Output, ()>;
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(_) => std::task::Poll::Ready(Err(())),
+        }
+    }
+}
+
+/// What is wrong with a request that does not read, without quoting its data: the element
+/// path and position, and the kind of problem, but never a value or text of the request
+/// (which may be personal data). Element names are kept.
+pub fn describe_request_error(e: &crate::Error) -> String {
+    use crate::ErrorKind as K;
+    let what: std::borrow::Cow<'static, str> = match &e.kind {
+        K::Syntax(_) => "malformed XML".into(),
+        K::DocType => "DTD/DOCTYPE is not allowed".into(),
+        K::UnknownEntity(_) => "an unknown entity reference".into(),
+        K::InvalidCharRef(_) => "an invalid character reference".into(),
+        K::DepthLimit(n) => format!("element nesting deeper than the limit of {n}").into(),
+        K::SizeLimit { max, .. } => format!("larger than the limit of {max} bytes").into(),
+        // Names the limit and its ReadOptions field, with numbers only.
+        K::Limit(m) => m.clone().into(),
+        K::Encoding(_) => "not UTF-8 (or another encoding declared)".into(),
+        K::UndeclaredPrefix(_) => "an undeclared namespace prefix".into(),
+        K::NamespaceDeclaration(_) => "an invalid namespace declaration".into(),
+        K::UnexpectedText(_) => "unexpected text in element-only content".into(),
+        K::Value(_) => "a value that does not fit its type".into(),
+        K::UnexpectedChild(_)
+        | K::UnexpectedElement { .. }
+        | K::MissingElement { .. }
+        | K::TooFew { .. }
+        | K::TooMany { .. }
+        | K::WrongRoot { .. }
+        | K::UnexpectedEof(_) => e.kind.to_string().into(),
+        _ => "invalid content".into(),
+    };
+    let path = if e.path.is_empty() { "/" } else { &e.path };
+    format!("at {path} (line {}, column {}): {what}", e.line, e.column)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -421,6 +534,28 @@ pub fn tls_server_config(
     cert_chain_pem: &[u8],
     key_pem: &[u8],
     client_ca_pem: Option<&[u8]>,
+) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+    build_server_config(cert_chain_pem, key_pem, client_ca_pem, None)
+}
+
+/// Like [`tls_server_config`] with mutual TLS, and client certificates also checked
+/// against these certificate revocation lists (PEM, `X509 CRL` blocks): a revoked
+/// certificate is refused, and every certificate of a client's chain below the trusted CA
+/// must have its issuer's CRL among them.
+pub fn tls_server_config_with_crls(
+    cert_chain_pem: &[u8],
+    key_pem: &[u8],
+    client_ca_pem: &[u8],
+    crl_pem: &[u8],
+) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+    build_server_config(cert_chain_pem, key_pem, Some(client_ca_pem), Some(crl_pem))
+}
+
+fn build_server_config(
+    cert_chain_pem: &[u8],
+    key_pem: &[u8],
+    client_ca_pem: Option<&[u8]>,
+    crl_pem: Option<&[u8]>,
 ) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     let certs = certificates_from_pem(cert_chain_pem)?;
     let key = private_key_from_pem(key_pem)?;
@@ -435,12 +570,16 @@ pub fn tls_server_config(
                     .add(c)
                     .map_err(|e| TlsError(format!("client CA certificate: {e}")))?;
             }
-            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            let mut verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
                 Arc::new(roots),
                 provider(),
-            )
-            .build()
-            .map_err(|e| TlsError(format!("client certificate verifier: {e}")))?;
+            );
+            if let Some(crl) = crl_pem {
+                verifier = verifier.with_crls(crate::tls::crls_from_pem(crl)?);
+            }
+            let verifier = verifier
+                .build()
+                .map_err(|e| TlsError(format!("client certificate verifier: {e}")))?;
             builder.with_client_cert_verifier(verifier)
         }
         None => builder.with_no_client_auth(),
@@ -455,17 +594,54 @@ pub fn tls_server_config(
 // ---------------------------------------------------------------------------------------
 // Serving
 
-/// Default largest request body (64 MiB).
-pub const DEFAULT_MAX_REQUEST_SIZE: usize = 64 * 1024 * 1024;
+/// Default largest request body (16 MiB).
+pub const DEFAULT_MAX_REQUEST_SIZE: usize = 16 * 1024 * 1024;
+/// Default number of connections served at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
-/// Serves a [`Router`] on a TCP listener, plain or with TLS.
+/// The limits a [`Server`] enforces on every connection. Memory held by requests is at most
+/// about `max_connections` × `max_request_size`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerLimits {
+    /// Connections served at once; further ones wait in the listen backlog (default 256).
+    pub max_connections: usize,
+    /// Largest request body (default 16 MiB): a larger `Content-Length` gets 413 before
+    /// any of the body is read, a longer body without one is cut off at the limit.
+    pub max_request_size: usize,
+    /// Time to complete the TLS handshake (default 10 s).
+    pub handshake_timeout: Duration,
+    /// Time to receive a request's head once its first byte arrived (default 10 s).
+    pub header_timeout: Duration,
+    /// Time to receive a request's body once its head arrived (default 30 s); 408 after.
+    pub body_timeout: Duration,
+    /// Time the handler may take (default 60 s); a SOAP `Server` fault after.
+    pub handler_timeout: Duration,
+    /// A connection with no request in progress and no byte read or written for this long
+    /// is closed (default 60 s).
+    pub idle_timeout: Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_request_size: DEFAULT_MAX_REQUEST_SIZE,
+            handshake_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            handler_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Serves a [`Router`] on a TCP listener, plain or with TLS, within [`ServerLimits`].
 pub struct Server {
     listener: TcpListener,
     router: Arc<Router>,
     tls: Option<tokio_rustls::TlsAcceptor>,
-    max_request_size: usize,
-    handshake_timeout: Duration,
-    header_timeout: Duration,
+    limits: ServerLimits,
 }
 
 impl std::fmt::Debug for Server {
@@ -473,7 +649,7 @@ impl std::fmt::Debug for Server {
         f.debug_struct("Server")
             .field("local_addr", &self.listener.local_addr().ok())
             .field("tls", &self.tls.is_some())
-            .field("max_request_size", &self.max_request_size)
+            .field("limits", &self.limits)
             .finish_non_exhaustive()
     }
 }
@@ -491,9 +667,7 @@ impl Server {
             listener,
             router: Arc::new(router),
             tls: None,
-            max_request_size: DEFAULT_MAX_REQUEST_SIZE,
-            handshake_timeout: Duration::from_secs(10),
-            header_timeout: Duration::from_secs(30),
+            limits: ServerLimits::default(),
         })
     }
 
@@ -503,9 +677,56 @@ impl Server {
         self
     }
 
-    /// Largest request body accepted (default 64 MiB); larger ones get 413.
+    /// All the limits at once.
+    pub fn with_limits(mut self, limits: ServerLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &ServerLimits {
+        &self.limits
+    }
+
+    /// Largest request body accepted (default 16 MiB); larger ones get 413.
     pub fn with_max_request_size(mut self, bytes: usize) -> Self {
-        self.max_request_size = bytes;
+        self.limits.max_request_size = bytes;
+        self
+    }
+
+    /// Connections served at once (default 256, at least 1).
+    pub fn with_max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n.max(1);
+        self
+    }
+
+    /// Time to complete the TLS handshake (default 10 s).
+    pub fn with_handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.handshake_timeout = timeout;
+        self
+    }
+
+    /// Time to receive a request's head once it started (default 10 s).
+    pub fn with_header_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_timeout = timeout;
+        self
+    }
+
+    /// Time to receive a request's body (default 30 s).
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_timeout = timeout;
+        self
+    }
+
+    /// Time a handler may take (default 60 s).
+    pub fn with_handler_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.handler_timeout = timeout;
+        self
+    }
+
+    /// Time an idle connection is kept (default 60 s).
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
         self
     }
 
@@ -515,9 +736,17 @@ impl Server {
     }
 
     /// Accepts connections until the task is dropped or aborted (connections end with it).
+    /// At most [`ServerLimits::max_connections`] are served at once; the next is accepted
+    /// when one closes.
     pub async fn run(self) -> std::io::Result<()> {
         let mut connections = JoinSet::new();
+        let slots = Arc::new(tokio::sync::Semaphore::new(
+            self.limits.max_connections.max(1),
+        ));
         loop {
+            let Ok(permit) = slots.clone().acquire_owned().await else {
+                return Ok(());
+            };
             let (stream, remote) = match self.listener.accept().await {
                 Ok(a) => a,
                 // Out of file descriptors and the like: wait a little, keep serving.
@@ -530,12 +759,11 @@ impl Server {
             while connections.try_join_next().is_some() {}
             let router = self.router.clone();
             let tls = self.tls.clone();
-            let limits = (
-                self.max_request_size,
-                self.handshake_timeout,
-                self.header_timeout,
-            );
-            connections.spawn(connection(stream, remote, tls, router, limits));
+            let limits = self.limits;
+            connections.spawn(async move {
+                connection(stream, remote, tls, router, limits).await;
+                drop(permit);
+            });
         }
     }
 
@@ -577,28 +805,43 @@ async fn connection(
     remote: SocketAddr,
     tls: Option<tokio_rustls::TlsAcceptor>,
     router: Arc<Router>,
-    limits: (usize, Duration, Duration),
+    limits: ServerLimits,
 ) {
     let _ = stream.set_nodelay(true);
+    let activity = Arc::new(Activity::new());
+    let stream = Watched {
+        inner: stream,
+        activity: activity.clone(),
+    };
     match tls {
         Some(acceptor) => {
-            let accepted = tokio::time::timeout(limits.1, acceptor.accept(stream)).await;
+            let accepted =
+                tokio::time::timeout(limits.handshake_timeout, acceptor.accept(stream)).await;
             let Ok(Ok(tls_stream)) = accepted else {
                 // Handshake failed (no or untrusted client certificate ...) or timed out.
                 return;
             };
-            let certs = tls_stream
+            let certs: Vec<Vec<u8>> = tls_stream
                 .get_ref()
                 .1
                 .peer_certificates()
                 .map(|c| c.iter().map(|c| c.to_vec()).collect())
                 .unwrap_or_default();
+            // Verified by the handshake; read once per connection.
+            let caller = certs
+                .first()
+                .and_then(|leaf| CallerIdentity::from_der(leaf).ok())
+                .map(Arc::new);
+            // The handshake's bytes are not a request head.
+            activity.head_since.store(0, Ordering::Relaxed);
+            activity.touch();
             http(
                 TokioIo::new(tls_stream),
                 router,
-                Arc::new(certs),
+                (Arc::new(certs), caller),
                 remote,
                 limits,
+                activity,
             )
             .await;
         }
@@ -606,30 +849,163 @@ async fn connection(
             http(
                 TokioIo::new(stream),
                 router,
-                Arc::new(Vec::new()),
+                (Arc::new(Vec::new()), None),
                 remote,
                 limits,
+                activity,
             )
             .await
         }
     }
 }
 
+/// What a connection is doing, for the header and idle timeouts: times in milliseconds
+/// since `start`.
+struct Activity {
+    start: std::time::Instant,
+    /// The last byte read or written.
+    last: AtomicU64,
+    /// When the first byte of a request head arrived (+1; 0 when no head is pending).
+    head_since: AtomicU64,
+    /// Requests being handled.
+    busy: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Self {
+        Activity {
+            start: std::time::Instant::now(),
+            last: AtomicU64::new(0),
+            head_since: AtomicU64::new(0),
+            busy: AtomicU64::new(0),
+        }
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn touch(&self) {
+        self.last.store(self.now(), Ordering::Relaxed);
+    }
+
+    fn read(&self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let now = self.now();
+        self.last.store(now, Ordering::Relaxed);
+        if self.busy.load(Ordering::Relaxed) == 0 {
+            let _ =
+                self.head_since
+                    .compare_exchange(0, now + 1, Ordering::Relaxed, Ordering::Relaxed);
+        }
+    }
+
+    fn request_started(&self) {
+        self.busy.fetch_add(1, Ordering::Relaxed);
+        self.head_since.store(0, Ordering::Relaxed);
+        self.touch();
+    }
+
+    fn request_finished(&self) {
+        self.busy.fetch_sub(1, Ordering::Relaxed);
+        self.touch();
+    }
+
+    /// How long to wait before checking again, or `None` when the connection is to close.
+    fn check(&self, limits: &ServerLimits) -> Option<Duration> {
+        if self.busy.load(Ordering::Relaxed) > 0 {
+            // The body and handler timeouts bound a request in progress.
+            return Some(limits.header_timeout.min(limits.idle_timeout));
+        }
+        let now = self.now();
+        let ms = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let head = self.head_since.load(Ordering::Relaxed);
+        let (since, limit) = if head > 0 {
+            (head - 1, ms(limits.header_timeout))
+        } else {
+            (self.last.load(Ordering::Relaxed), ms(limits.idle_timeout))
+        };
+        let elapsed = now.saturating_sub(since);
+        if elapsed >= limit {
+            None
+        } else {
+            Some(Duration::from_millis((limit - elapsed).max(5)))
+        }
+    }
+}
+
+/// A stream that records its reads and writes in an [`Activity`].
+struct Watched<S> {
+    inner: S,
+    activity: Arc<Activity>,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let std::task::Poll::Ready(Ok(())) = r {
+            self.activity.read(buf.filled().len() - before);
+        }
+        r
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let r = Pin::new(&mut self.inner).poll_write(cx, data);
+        if let std::task::Poll::Ready(Ok(n)) = r {
+            if n > 0 {
+                self.activity.touch();
+            }
+        }
+        r
+    }
+
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
 async fn http<I>(
     io: I,
     router: Arc<Router>,
-    certs: Arc<Vec<Vec<u8>>>,
+    peer: Peer,
     remote: SocketAddr,
-    limits: (usize, Duration, Duration),
+    limits: ServerLimits,
+    activity: Arc<Activity>,
 ) where
     I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
-    let max = limits.0;
+    let a = activity.clone();
     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let router = router.clone();
-        let certs = certs.clone();
+        let peer = peer.clone();
+        let activity = a.clone();
+        activity.request_started();
         async move {
-            let resp = handle_http(&router, req, certs, remote, max).await;
+            let (resp, close) = handle_http(&router, req, peer, remote, &limits).await;
+            activity.request_finished();
             let len = resp.body.len();
             let body = match resp.transport_fault {
                 None => Either::Left(Full::new(Bytes::from(resp.body))),
@@ -652,14 +1028,36 @@ async fn http<I>(
             if let Ok(v) = hyper::header::HeaderValue::from_str(&resp.content_type) {
                 out.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
             }
+            if close {
+                out.headers_mut().insert(
+                    hyper::header::CONNECTION,
+                    hyper::header::HeaderValue::from_static("close"),
+                );
+            }
             Ok::<_, ConnectionAborted>(out)
         }
     });
-    let _ = hyper::server::conn::http1::Builder::new()
+    // The header and idle timeouts are kept by the watchdog below (hyper's own header
+    // timeout would also cut an idle keep-alive connection).
+    let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.2)
-        .serve_connection(io, service)
-        .await;
+        .header_read_timeout(None)
+        .max_buf_size(64 * 1024)
+        .serve_connection(io, service);
+    let watchdog = async {
+        while let Some(wait) = activity.check(&limits) {
+            tokio::time::sleep(wait).await;
+        }
+    };
+    let mut conn = std::pin::pin!(conn);
+    let mut watchdog = std::pin::pin!(watchdog);
+    std::future::poll_fn(|cx| {
+        if conn.as_mut().poll(cx).is_ready() || watchdog.as_mut().poll(cx).is_ready() {
+            return std::task::Poll::Ready(());
+        }
+        std::task::Poll::Pending
+    })
+    .await;
 }
 
 /// The error a handler's [`TransportFault::Reset`] becomes: hyper closes the connection.
@@ -693,44 +1091,77 @@ impl hyper::body::Body for Truncated {
     }
 }
 
+/// The client's certificate chain and the identity read from it.
+type Peer = (Arc<Vec<Vec<u8>>>, Option<Arc<CallerIdentity>>);
+
+/// Reads the request and answers it; `true` when the connection is to close after the
+/// answer (the body was not read in full).
 async fn handle_http(
     router: &Router,
     req: hyper::Request<Incoming>,
-    certs: Arc<Vec<Vec<u8>>>,
+    peer: Peer,
     remote: SocketAddr,
-    max: usize,
-) -> ServerResponse {
+    limits: &ServerLimits,
+) -> (ServerResponse, bool) {
     if req.method() != hyper::Method::POST {
-        return ServerResponse::text(405, "SOAP requests are POSTed");
+        return (ServerResponse::text(405, "SOAP requests are POSTed"), true);
     }
+    let max = limits.max_request_size;
     let header = |name: &str| {
         req.headers()
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
+    let too_large = || {
+        ServerResponse::text(
+            413,
+            format!("the request is larger than the limit of {max} bytes"),
+        )
+    };
+    let announced = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > max as u64) {
+        return (too_large(), true);
+    }
     let content_type = header("content-type");
     let soap_action = header("soapaction");
     let path = req.uri().path().to_owned();
-    let body = match Limited::new(req.into_body(), max).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(e) => {
+    let read = Limited::new(req.into_body(), max).collect();
+    let body = match tokio::time::timeout(limits.body_timeout, read).await {
+        Ok(Ok(b)) => b.to_bytes(),
+        Ok(Err(e)) => {
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some()
             {
-                return ServerResponse::text(
-                    413,
-                    format!("the request is larger than the limit of {max} bytes"),
-                );
+                return (too_large(), true);
             }
-            return ServerResponse::text(400, "the request body could not be read");
+            return (
+                ServerResponse::text(400, "the request body could not be read"),
+                true,
+            );
+        }
+        Err(_) => {
+            return (
+                ServerResponse::text(408, "the request body did not arrive in time"),
+                true,
+            );
         }
     };
     let mut request =
         ServerRequest::new(path, content_type.as_deref(), soap_action.as_deref(), body);
-    request.peer_certificates = certs;
+    (request.peer_certificates, request.caller) = peer;
     request.remote_addr = Some(remote);
-    router.handle(request).await
+    let version = request.version;
+    match tokio::time::timeout(limits.handler_timeout, router.handle(request)).await {
+        Ok(resp) => (resp, false),
+        Err(_) => (
+            ServerResponse::fault(
+                version,
+                &Fault::server("the service did not answer in time"),
+            ),
+            false,
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -23,10 +23,12 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::pki_types::{
+    CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer,
+};
 
 use crate::tls::provider;
-pub use crate::tls::{TlsError, certificates_from_pem, private_key_from_pem};
+pub use crate::tls::{TlsError, certificates_from_pem, crls_from_pem, private_key_from_pem};
 
 /// An HTTP request as the SOAP client sends it: always a `POST`.
 #[derive(Clone, Debug, Default)]
@@ -95,17 +97,43 @@ pub enum TransportErrorKind {
 pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
+    outcome_unknown: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
-    /// An error of `kind`.
+    /// An error of `kind`. Whether the request may have been processed follows from the
+    /// kind (see [`outcome_unknown`](Self::outcome_unknown)); a transport that knows
+    /// better says so with [`with_outcome_unknown`](Self::with_outcome_unknown).
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         TransportError {
             kind,
             message: message.into(),
+            outcome_unknown: matches!(
+                kind,
+                TransportErrorKind::Timeout
+                    | TransportErrorKind::Io
+                    | TransportErrorKind::TooLarge { .. }
+                    | TransportErrorKind::Other
+            ),
             source: None,
         }
+    }
+
+    /// Says whether the request may have reached the service (`true`: it may have been
+    /// processed, `false`: it certainly was not, e.g. the connection was never made).
+    pub fn with_outcome_unknown(mut self, unknown: bool) -> Self {
+        self.outcome_unknown = unknown;
+        self
+    }
+
+    /// Whether the request may have been processed by the service although no usable
+    /// response came back: a timeout or a dropped connection after the request may have
+    /// been sent, a response too large to read. `false` when it certainly was not sent
+    /// (connection refused, TLS handshake refused or stalled, a connect timeout, an
+    /// invalid request).
+    pub fn outcome_unknown(&self) -> bool {
+        self.outcome_unknown
     }
 
     /// Adds the underlying error.
@@ -137,6 +165,16 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
+        self.fmt_causes(f)?;
+        if self.outcome_unknown {
+            f.write_str(" (the request may have been processed)")?;
+        }
+        Ok(())
+    }
+}
+
+impl TransportError {
+    fn fmt_causes(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The chain of causes, once (reqwest and hyper nest several levels).
         let mut cause: Option<&(dyn std::error::Error + 'static)> = match &self.source {
             Some(s) => Some(s.as_ref()),
@@ -184,6 +222,12 @@ pub trait Transport: Send + Sync + 'static {
         &self,
         request: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send;
+
+    /// The time limit of an exchange whose [`HttpRequest::timeout`] is `None`, if the
+    /// transport has one (the client shortens it to end with a call's deadline).
+    fn default_timeout(&self) -> Option<Duration> {
+        None
+    }
 
     /// Waits between retries. The default uses tokio's timer inside a tokio runtime, and a
     /// timer thread elsewhere; override it to use your runtime's timer.
@@ -261,10 +305,13 @@ impl Future for ThreadSleep {
 // TLS configuration
 
 /// The client's TLS settings: its identity (certificate and key), the CAs it trusts for the
-/// server, and the protocol versions (TLS 1.2 and 1.3; 1.3 only on request).
+/// server (given explicitly; the system's store only on request), certificate revocation
+/// lists, and the protocol versions (TLS 1.2 and 1.3; 1.3 only on request).
 #[derive(Debug, Default)]
 pub struct TlsConfig {
     roots: Option<Vec<CertificateDer<'static>>>,
+    system_roots: bool,
+    crls: Vec<CertificateRevocationListDer<'static>>,
     identity: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
     tls13_only: bool,
 }
@@ -273,6 +320,8 @@ impl Clone for TlsConfig {
     fn clone(&self) -> Self {
         TlsConfig {
             roots: self.roots.clone(),
+            system_roots: self.system_roots,
+            crls: self.crls.clone(),
             identity: self
                 .identity
                 .as_ref()
@@ -291,7 +340,9 @@ fn check_key(key: &PrivateKeyDer<'static>) -> Result<(), TlsError> {
 }
 
 impl TlsConfig {
-    /// No identity, the system's trusted roots, TLS 1.2 and 1.3.
+    /// No identity, no trusted CA yet (give the service's CA with
+    /// [`ca_bundle_pem`](Self::ca_bundle_pem), or opt in to the system's store with
+    /// [`trust_system_roots`](Self::trust_system_roots)), TLS 1.2 and 1.3.
     pub fn new() -> Self {
         Self::default()
     }
@@ -351,6 +402,23 @@ impl TlsConfig {
         self
     }
 
+    /// Also trust the CAs of the operating system's store (every public web CA). Without
+    /// this call only the CAs given with [`ca_bundle_pem`](Self::ca_bundle_pem) or
+    /// [`ca_certificate_der`](Self::ca_certificate_der) are trusted.
+    pub fn trust_system_roots(mut self) -> Self {
+        self.system_roots = true;
+        self
+    }
+
+    /// Check the server's certificate chain against these certificate revocation lists
+    /// (PEM, `X509 CRL` blocks; may be called again to add more). With CRLs given, every
+    /// certificate of the chain below the trusted CA must have its issuer's CRL among them,
+    /// and a revoked one is refused.
+    pub fn crl_pem(mut self, pem: &[u8]) -> Result<Self, TlsError> {
+        self.crls.extend(crls_from_pem(pem)?);
+        Ok(self)
+    }
+
     /// Allow TLS 1.3 only (the default allows TLS 1.2 and 1.3; nothing older is supported).
     pub fn tls13_only(mut self) -> Self {
         self.tls13_only = true;
@@ -365,27 +433,27 @@ impl TlsConfig {
     /// Builds the rustls client configuration.
     pub fn build(&self) -> Result<rustls::ClientConfig, TlsError> {
         let mut roots = rustls::RootCertStore::empty();
-        match &self.roots {
-            Some(certs) => {
-                for c in certs {
-                    roots
-                        .add(c.clone())
-                        .map_err(|e| TlsError(format!("CA certificate: {e}")))?;
-                }
+        for c in self.roots.iter().flatten() {
+            roots
+                .add(c.clone())
+                .map_err(|e| TlsError(format!("CA certificate: {e}")))?;
+        }
+        if self.system_roots {
+            let native = rustls_native_certs::load_native_certs();
+            for c in native.certs {
+                let _ = roots.add(c);
             }
-            None => {
-                let native = rustls_native_certs::load_native_certs();
-                for c in native.certs {
-                    let _ = roots.add(c);
-                }
-                if roots.is_empty() {
-                    return Err(TlsError(
-                        "no trusted CA certificates found in the system store; give the \
-                         service's CA with ca_bundle_pem"
-                            .into(),
-                    ));
-                }
-            }
+        }
+        if roots.is_empty() {
+            return Err(TlsError(if self.system_roots {
+                "no trusted CA certificates found in the system store; give the service's CA \
+                 with ca_bundle_pem"
+                    .into()
+            } else {
+                "no trusted CA: give the service's CA with ca_bundle_pem (or opt in to the \
+                 system's store with trust_system_roots)"
+                    .into()
+            }));
         }
         let versions: &[&'static rustls::SupportedProtocolVersion] = if self.tls13_only {
             &[&rustls::version::TLS13]
@@ -394,8 +462,19 @@ impl TlsConfig {
         };
         let builder = rustls::ClientConfig::builder_with_provider(provider())
             .with_protocol_versions(versions)
-            .map_err(|e| TlsError(e.to_string()))?
-            .with_root_certificates(roots);
+            .map_err(|e| TlsError(e.to_string()))?;
+        let builder = if self.crls.is_empty() {
+            builder.with_root_certificates(roots)
+        } else {
+            let verifier = rustls::client::WebPkiServerVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider(),
+            )
+            .with_crls(self.crls.iter().cloned())
+            .build()
+            .map_err(|e| TlsError(format!("server certificate verifier: {e}")))?;
+            builder.with_webpki_verifier(verifier)
+        };
         let mut config = match &self.identity {
             Some((certs, key)) => builder
                 .with_client_auth_cert(certs.clone(), key.clone_key())
@@ -503,6 +582,7 @@ impl HttpsTransportBuilder {
         Ok(HttpsTransport {
             client,
             max_response_size: self.max_response_size,
+            request_timeout: self.request_timeout,
         })
     }
 }
@@ -515,6 +595,7 @@ impl HttpsTransportBuilder {
 pub struct HttpsTransport {
     client: reqwest::Client,
     max_response_size: u64,
+    request_timeout: Duration,
 }
 
 impl HttpsTransport {
@@ -578,8 +659,18 @@ fn classify(e: reqwest::Error, url: &str) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
+    // Before the connection (TCP and TLS) was made the request was certainly not sent.
+    let not_sent = e.is_connect()
+        || matches!(
+            kind,
+            TransportErrorKind::Tls
+                | TransportErrorKind::InvalidRequest
+                | TransportErrorKind::Redirect
+                | TransportErrorKind::Connect
+        );
     let what = match kind {
         TransportErrorKind::Tls => "TLS failure with",
+        TransportErrorKind::Timeout if e.is_connect() => "timed out connecting to",
         TransportErrorKind::Timeout => "timed out waiting for",
         TransportErrorKind::InvalidRequest => "invalid request to",
         TransportErrorKind::Connect => "could not connect to",
@@ -587,10 +678,16 @@ fn classify(e: reqwest::Error, url: &str) -> TransportError {
         TransportErrorKind::Io => "connection failed with",
         _ => "HTTP failure with",
     };
-    TransportError::new(kind, format!("{what} {url}")).with_source(e.without_url())
+    TransportError::new(kind, format!("{what} {url}"))
+        .with_outcome_unknown(!not_sent)
+        .with_source(e.without_url())
 }
 
 impl Transport for HttpsTransport {
+    fn default_timeout(&self) -> Option<Duration> {
+        Some(self.request_timeout)
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let url = request.url;
         let mut rb = self.client.post(&url);
@@ -663,6 +760,14 @@ impl Transport for HttpsTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_system_store_is_trusted_only_on_request() {
+        let e = TlsConfig::new().build().unwrap_err();
+        assert!(e.to_string().contains("trust_system_roots"), "{e}");
+        let e = TlsConfig::new().crl_pem(b"nothing").unwrap_err();
+        assert!(e.to_string().contains("CRL"), "{e}");
+    }
 
     #[test]
     fn tls_config_errors_are_clear() {

@@ -16,8 +16,16 @@ pub struct Entry {
     pub interface: String,
     /// The operation.
     pub operation: String,
-    /// The client certificate's subject, when the client authenticated with one.
+    /// The verified client certificate's subject, when the client authenticated with one.
     pub client: Option<String>,
+    /// Its serial number (hexadecimal).
+    pub client_serial: Option<String>,
+    /// Its issuer.
+    pub client_issuer: Option<String>,
+    /// The HSA-id it carries (SITHS function certificates), if any.
+    pub client_hsa_id: Option<String>,
+    /// The client's address.
+    pub remote: Option<String>,
     /// The rule that answered: a scenario rule's name, `default` (the operation's example),
     /// or `invalid-request` (strict validation refused it).
     pub rule: String,

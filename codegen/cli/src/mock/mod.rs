@@ -14,7 +14,9 @@
 //! - Otherwise each operation answers with its example response,
 //!   `examples/<Operation>Response.xml` next to its WSDL (the plain one; else the first other
 //!   `<Operation>Response_*.xml` that is not a fault, in name order).
-//! - **Journal** (`--journal FILE`): one JSON line per call, without message content.
+//! - **Journal** (`--journal FILE`): one JSON line per call: who called (the verified client
+//!   certificate's subject, serial, issuer and HSA-id), the rule, the outcome, sizes and
+//!   latency; never message content.
 //! - **Rehearsal report** (`--report FILE`, `.md` or `.json`, written on Ctrl-C): per
 //!   operation, the outcomes shown and the scenario rules never exercised.
 //!
@@ -64,6 +66,15 @@ pub struct MockArgs {
     /// Require client certificates issued by the CAs in this PEM file (mutual TLS).
     #[arg(long, requires = "tls_cert")]
     pub client_ca: Option<PathBuf>,
+    /// Refuse client certificates revoked by these CRLs (PEM `X509 CRL` blocks).
+    #[arg(long, requires = "client_ca")]
+    pub client_crl: Option<PathBuf>,
+    /// Connections served at once; further ones wait until one closes.
+    #[arg(long, default_value_t = tandvard_runtime::server::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Largest request body in bytes (a larger Content-Length gets 413 before the body is read).
+    #[arg(long, default_value_t = tandvard_runtime::server::DEFAULT_MAX_REQUEST_SIZE)]
+    pub max_request_size: usize,
     /// An OASIS XML catalog (or a .tsv catalog) for remote schema locations.
     #[arg(long)]
     pub catalog: Option<PathBuf>,
@@ -550,10 +561,14 @@ async fn answer(state: Arc<MockState>, plan: Arc<Plan>, req: ServerRequest) -> S
         time: journal::now_rfc3339(),
         interface: plan.interface.clone(),
         operation: plan.operation.clone(),
-        client: req
-            .peer_certificates
-            .first()
-            .map(|_| "certificate presented".to_string()),
+        client: req.caller.as_ref().map(|c| c.subject.to_string()),
+        client_serial: req.caller.as_ref().map(|c| c.serial.clone()),
+        client_issuer: req.caller.as_ref().map(|c| c.issuer.to_string()),
+        client_hsa_id: req
+            .caller
+            .as_ref()
+            .and_then(|c| c.hsa_id().map(str::to_owned)),
+        remote: req.remote_addr.map(|a| a.to_string()),
         rule: rule_label,
         outcome,
         status: (resp.transport_fault != Some(TransportFault::Reset)).then_some(resp.status),
@@ -867,9 +882,16 @@ fn tls(args: &MockArgs) -> Result<Option<Arc<tandvard_runtime::rustls::ServerCon
         Some(p) => Some(read(p)?),
         None => None,
     };
-    tandvard_runtime::server::tls_server_config(&read(cert)?, &read(key)?, ca.as_deref())
-        .map(Some)
-        .map_err(|e| e.to_string())
+    let config = match (&ca, &args.client_crl) {
+        (Some(ca), Some(crl)) => tandvard_runtime::server::tls_server_config_with_crls(
+            &read(cert)?,
+            &read(key)?,
+            ca,
+            &read(crl)?,
+        ),
+        _ => tandvard_runtime::server::tls_server_config(&read(cert)?, &read(key)?, ca.as_deref()),
+    };
+    config.map(Some).map_err(|e| e.to_string())
 }
 
 /// Runs the mock server until interrupted.
@@ -924,7 +946,9 @@ fn serve(args: &MockArgs) -> Result<(), String> {
     runtime.block_on(async move {
         let mut server = tandvard_runtime::server::Server::bind(&args.addr, mock.router.clone())
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+            .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?
+            .with_max_connections(args.max_connections)
+            .with_max_request_size(args.max_request_size);
         let scheme = if tls.is_some() { "https" } else { "http" };
         if let Some(t) = tls {
             server = server.with_tls(t);

@@ -43,6 +43,7 @@ pub(super) fn render(p: &IfacePlan) -> TokenStream {
                 &self,
                 request: #req,
                 #(#params,)*
+                context: ::tandvard_runtime::server::RequestContext,
             ) -> impl ::std::future::Future<Output = Result<#resp_ty, #soap_fault<#fault>>> + Send;
         });
         let extract = op.headers.iter().map(|h| {
@@ -63,15 +64,15 @@ pub(super) fn render(p: &IfacePlan) -> TokenStream {
         };
         routes.push(quote! {
             let s = service.clone();
-            let router = router.operation(
+            let router = router.operation_with_context(
                 &#konst,
                 path,
-                move |request: #req, headers: ::tandvard_runtime::soap::Headers| {
+                move |request: #req, headers: ::tandvard_runtime::soap::Headers, context: ::tandvard_runtime::server::RequestContext| {
                     let s = s.clone();
                     async move {
                         #unused
                         #(#extract)*
-                        s.#m(request, #(#args),*).await
+                        s.#m(request, #(#args,)* context).await
                     }
                 },
             );
@@ -79,8 +80,10 @@ pub(super) fn render(p: &IfacePlan) -> TokenStream {
     }
     let trait_doc = format!(
         " The service side of `{port_type}`: implement it (one method per operation) and serve \
-         it with [`router`](fn@router). Return a business rejection as a response; return \
-         `Err(SoapFault)` (e.g. `Err(detail.into())`) for a SOAP fault."
+         it with [`router`](fn@router). Each method also gets the `RequestContext`: who is \
+         calling (the verified client certificate's identity, under mutual TLS). Return a \
+         business rejection as a response; return `Err(SoapFault)` (e.g. \
+         `Err(detail.into())`) for a SOAP fault."
     );
     let iface_doc = &p.doc;
     quote! {
