@@ -8,11 +8,12 @@ use serde_json::Value;
 
 use super::kinds::{ChangeKind as K, Severity};
 use super::lattice::{self, Rel};
-use super::rust::{self, RustNames};
 use super::{
     Bump, Change, DiffReport, Directions, InterfaceSummary, RustChange, RustImpact, Side, Summary,
     change_id,
 };
+use crate::layout::names::{camel, snake};
+use crate::layout::{Layout, LayoutNode, builtin_rust, occurrence_shape};
 use crate::model::{
     Attribute, Builtin, ComplexType, Content, Contract, Element, ElementUse, Group, GroupKind,
     Interface, MessageShape, NamespaceConstraint, Operation, Particle, QName, SimpleType,
@@ -103,8 +104,9 @@ struct Engine<'a> {
     new: &'a Contract,
     /// Old namespace → new namespace, for namespaces that were renamed.
     nsmap: BTreeMap<String, String>,
-    on: RustNames,
-    nn: RustNames,
+    /// The Rust layouts of the old and the new contract.
+    on: Layout<'a>,
+    nn: Layout<'a>,
     /// Namespace URI → display prefix.
     prefixes: BTreeMap<String, String>,
     anchors: BTreeMap<Anchor, AnchorOut>,
@@ -117,8 +119,8 @@ pub(crate) fn diff(old: &Contract, new: &Contract) -> DiffReport {
         old,
         new,
         nsmap: BTreeMap::new(),
-        on: RustNames::plan(old),
-        nn: RustNames::plan(new),
+        on: Layout::new(old),
+        nn: Layout::new(new),
         prefixes: BTreeMap::new(),
         anchors: BTreeMap::new(),
         roots: Vec::new(),
@@ -452,8 +454,18 @@ impl<'g> Flat<'g> {
     }
 
     /// The Rust container an element of this group lives in, for a struct `item`.
-    fn container(&self, gi: usize, item: &str) -> (String, bool) {
+    /// The generated type is the layout's type of the innermost group around it that has a
+    /// type of its own; `item` when the groups are all flattened into it.
+    fn container(&self, gi: usize, item: &str, layout: &Layout<'_>) -> (String, bool) {
         let grp = &self.groups[gi];
+        let in_choice = grp.g.kind == GroupKind::Choice;
+        let mut g = Some(gi);
+        while let Some(i) = g {
+            if let Some(p) = layout.node_type(self.groups[i].g) {
+                return (p.full(), in_choice);
+            }
+            g = self.groups[i].parent;
+        }
         let once = grp.g.min_occurs == 1 && grp.g.max_occurs == Some(1);
         match grp.g.kind {
             GroupKind::Choice => (format!("{item}Choice"), true),
@@ -495,6 +507,47 @@ fn lis(seq: &[usize]) -> BTreeSet<usize> {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+impl<'a> Engine<'a> {
+    fn layout(&self, old_side: bool) -> &Layout<'a> {
+        if old_side { &self.on } else { &self.nn }
+    }
+
+    /// The generated field of an element use or attribute (`local` in snake case when the
+    /// layout has no field for it).
+    fn field_of<T: LayoutNode>(&self, node: &T, old_side: bool, local: &str) -> String {
+        self.layout(old_side)
+            .node_field(node)
+            .map_or_else(|| snake(local), str::to_string)
+    }
+
+    /// The impact of a change to an operation's messages: its client method is retyped, or
+    /// removed when the new contract's operation can no longer be generated.
+    fn message_impact(&self, iface: &str, op: &str, detail: String) -> RustImpact {
+        let generated = |l: &Layout<'_>| l.interface(iface).and_then(|i| i.operation(op)).is_some();
+        if !generated(&self.nn) && generated(&self.on) {
+            return impact(
+                RustChange::Removed,
+                self.on.client_method(iface, op),
+                format!("{detail}: the operation is no longer generated"),
+                Bump::Major,
+            );
+        }
+        impact(
+            RustChange::Retyped,
+            self.nn.client_method(iface, op),
+            detail,
+            Bump::Major,
+        )
+    }
+
+    /// The generated enum variant of an alternative of a choice.
+    fn variant_of(&self, e: &ElementUse, old_side: bool) -> String {
+        self.layout(old_side)
+            .node_variant(e)
+            .map_or_else(|| camel(&e.name.local), str::to_string)
+    }
+}
 
 impl<'a> Engine<'a> {
     /// Maps an old name into the new contract's namespaces.
@@ -769,7 +822,7 @@ impl<'a> Engine<'a> {
                 ),
                 impact(
                     RustChange::Added,
-                    rust::iface_module(&n.name),
+                    self.nn.interface_module(&n.name),
                     "new client operations and message types",
                     Bump::Minor,
                 ),
@@ -790,7 +843,7 @@ impl<'a> Engine<'a> {
                 ),
                 impact(
                     RustChange::Removed,
-                    rust::iface_module(&o.name),
+                    self.on.interface_module(&o.name),
                     "client operations and message types removed",
                     Bump::Major,
                 ),
@@ -817,11 +870,11 @@ impl<'a> Engine<'a> {
                 ),
                 impact(
                     RustChange::Renamed,
-                    rust::iface_module(&n.name),
+                    self.nn.interface_module(&n.name),
                     format!(
                         "module {} → {}",
-                        rust::iface_module(&o.name),
-                        rust::iface_module(&n.name)
+                        self.on.interface_module(&o.name),
+                        self.nn.interface_module(&n.name)
                     ),
                     Bump::Major,
                 ),
@@ -837,7 +890,7 @@ impl<'a> Engine<'a> {
                 format!("Endpoint address of {name} changed; update client configuration."),
                 impact(
                     RustChange::None,
-                    format!("{}::ENDPOINT", rust::iface_module(&name)),
+                    format!("{}::ENDPOINT", self.nn.interface_module(&name)),
                     "default endpoint constant changes",
                     Bump::Patch,
                 ),
@@ -861,8 +914,8 @@ impl<'a> Engine<'a> {
                 ),
                 impact(
                     RustChange::None,
-                    format!("{name} binding"),
-                    "envelope version constant changes",
+                    self.nn.interface_module(&name),
+                    "the SOAP version in the operation constants changes",
                     Bump::Patch,
                 ),
             );
@@ -875,7 +928,7 @@ impl<'a> Engine<'a> {
                 o.doc.as_ref().and_then(|d| side(d, &o.source)),
                 n.doc.as_ref().and_then(|d| side(d, &n.source)),
                 format!("Documentation of interface {name} changed."),
-                docs_impact(&rust::iface_module(&name)),
+                docs_impact(&self.nn.interface_module(&name)),
             );
             self.fixed(&name, all_ops.clone(), Directions::NONE, r);
         }
@@ -891,11 +944,11 @@ impl<'a> Engine<'a> {
                         format!("New operation {} in {name}.", no.name),
                         impact(
                             RustChange::Added,
-                            rust::client_method(&name, &no.name),
+                            self.nn.client_method(&name, &no.name),
                             format!(
                                 "new client method and message types; also a new required method on the \
                                  {} server trait, which breaks crates that implement it",
-                                rust::service(&name)
+                                self.nn.service(&name)
                             ),
                             Bump::Major,
                         ),
@@ -917,7 +970,7 @@ impl<'a> Engine<'a> {
                     ),
                     impact(
                         RustChange::Removed,
-                        rust::client_method(&name, &oo.name),
+                        self.on.client_method(&name, &oo.name),
                         "client operation removed",
                         Bump::Major,
                     ),
@@ -942,7 +995,7 @@ impl<'a> Engine<'a> {
                 ),
                 impact(
                     RustChange::None,
-                    rust::op_const(iface, &n.name),
+                    self.nn.op_const(iface, &n.name),
                     "SOAP action constant changes",
                     Bump::Patch,
                 ),
@@ -956,7 +1009,7 @@ impl<'a> Engine<'a> {
                 o.doc.as_ref().and_then(|d| side(d, &o.source)),
                 n.doc.as_ref().and_then(|d| side(d, &n.source)),
                 format!("Documentation of operation {} changed.", n.name),
-                docs_impact(&rust::client_method(iface, &n.name)),
+                docs_impact(&self.nn.client_method(iface, &n.name)),
             );
             self.fixed(iface, ops.clone(), Directions::NONE, r);
         }
@@ -987,7 +1040,7 @@ impl<'a> Engine<'a> {
                         ),
                         impact(
                             RustChange::Retyped,
-                            rust::client_method(iface, &n.name),
+                            self.nn.client_method(iface, &n.name),
                             format!("{label} type of the client method changes"),
                             Bump::Major,
                         ),
@@ -1027,7 +1080,7 @@ impl<'a> Engine<'a> {
                                 ),
                                 impact(
                                     RustChange::Retyped,
-                                    rust::fault_variant(iface, &n.name, &nf.name),
+                                    self.nn.fault_variant(iface, &n.name, &nf.name),
                                     "fault detail type changes",
                                     Bump::Major,
                                 ),
@@ -1065,7 +1118,7 @@ impl<'a> Engine<'a> {
                         ),
                         impact(
                             RustChange::Added,
-                            rust::fault_variant(iface, &n.name, &nf.name),
+                            self.nn.fault_variant(iface, &n.name, &nf.name),
                             "fault variant added",
                             Bump::Major,
                         ),
@@ -1098,7 +1151,7 @@ impl<'a> Engine<'a> {
                     format!("Fault {} is no longer declared on {}.", of.name, n.name),
                     impact(
                         RustChange::Removed,
-                        rust::fault_variant(iface, &n.name, &of.name),
+                        self.on.fault_variant(iface, &n.name, &of.name),
                         "fault variant removed",
                         Bump::Major,
                     ),
@@ -1152,12 +1205,7 @@ impl<'a> Engine<'a> {
                         &None,
                     ),
                     format!("New body part {} in the {label} of {op}.", p.name),
-                    impact(
-                        RustChange::Retyped,
-                        rust::client_method(iface, op),
-                        format!("{label} type changes"),
-                        Bump::Major,
-                    ),
+                    self.message_impact(iface, op, format!("{label} type changes")),
                 );
                 self.fixed(iface, ops.clone(), dirs, r);
             }
@@ -1180,12 +1228,7 @@ impl<'a> Engine<'a> {
                 ),
                 None,
                 format!("Body part {} removed from the {label} of {op}.", p.name),
-                impact(
-                    RustChange::Retyped,
-                    rust::client_method(iface, op),
-                    format!("{label} type changes"),
-                    Bump::Major,
-                ),
+                self.message_impact(iface, op, format!("{label} type changes")),
             );
             self.fixed(iface, ops.clone(), dirs, r);
         }
@@ -1212,8 +1255,12 @@ impl<'a> Engine<'a> {
                             ),
                             impact(
                                 RustChange::Renamed,
-                                self.nn.element(ne),
-                                format!("{} → {}", self.on.element(oe), self.nn.element(ne)),
+                                self.nn.element_path(ne),
+                                format!(
+                                    "{} → {}",
+                                    self.on.element_path(oe),
+                                    self.nn.element_path(ne)
+                                ),
                                 Bump::Major,
                             ),
                         );
@@ -1230,14 +1277,13 @@ impl<'a> Engine<'a> {
                 ((None, Some(ot)), (None, Some(nt))) => {
                     // rpc: compare the part types here; named types become roots.
                     let mut sink = Sink::default();
-                    let ctx = format!("{}{}", rust::variant(op), rust::variant(label));
+                    let ctx = format!("{}{}", camel(op), camel(label));
                     self.cmp_type_use(
                         &mut sink,
                         ot,
                         nt,
                         "",
-                        &ctx,
-                        &ctx,
+                        (&ctx, &ctx, &self.nn.client_method(iface, op)),
                         &format!("part {}", np.name),
                         0,
                     );
@@ -1266,12 +1312,7 @@ impl<'a> Engine<'a> {
                             "Body part {} of the {label} of {op} switched between element and type.",
                             np.name
                         ),
-                        impact(
-                            RustChange::Retyped,
-                            rust::client_method(iface, op),
-                            format!("{label} type changes"),
-                            Bump::Major,
-                        ),
+                        self.message_impact(iface, op, format!("{label} type changes")),
                     );
                     self.fixed(iface, ops.clone(), dirs, r);
                 }
@@ -1318,7 +1359,7 @@ impl<'a> Engine<'a> {
                         format!("New SOAP header {name} in the {label} of {op}."),
                         impact(
                             RustChange::Added,
-                            rust::client_method(iface, op),
+                            self.nn.client_method(iface, op),
                             format!("header parameter {name} added"),
                             Bump::Major,
                         ),
@@ -1352,7 +1393,7 @@ impl<'a> Engine<'a> {
                     format!("SOAP header {name} removed from the {label} of {op}."),
                     impact(
                         RustChange::Removed,
-                        rust::client_method(iface, op),
+                        self.nn.client_method(iface, op),
                         format!("header parameter {name} removed"),
                         Bump::Major,
                     ),
@@ -1396,7 +1437,7 @@ impl<'a> Engine<'a> {
                         format!("New global element {}.", self.disp(&ne.name)),
                         impact(
                             RustChange::Added,
-                            self.nn.element(&ne.name),
+                            self.nn.element_path(&ne.name),
                             "new type",
                             Bump::Minor,
                         ),
@@ -1428,7 +1469,7 @@ impl<'a> Engine<'a> {
                     format!("Global element {} was removed.", self.disp_old(&oe.name)),
                     impact(
                         RustChange::Removed,
-                        self.on.element(&oe.name),
+                        self.on.element_path(&oe.name),
                         "type removed",
                         Bump::Major,
                     ),
@@ -1549,8 +1590,8 @@ impl<'a> Engine<'a> {
     }
 
     fn cmp_global_element(&self, sink: &mut Sink, oe: &Element, ne: &Element) {
-        let item_old = self.on.element(&oe.name);
-        let item = self.nn.element(&ne.name);
+        let item_old = self.on.element_path(&oe.name);
+        let item = self.nn.element_path(&ne.name);
         let name = self.disp(&ne.name);
         if oe.nillable != ne.nillable {
             let kind = if ne.nillable {
@@ -1602,8 +1643,7 @@ impl<'a> Engine<'a> {
             &oe.type_,
             &ne.type_,
             "",
-            &item_old,
-            &item,
+            (&item_old, &item, &item),
             &format!("element {name}"),
             0,
         );
@@ -1625,8 +1665,8 @@ impl<'a> Engine<'a> {
             tns_new: nq.ns.clone(),
             ..Sink::default()
         };
-        let item_old = self.on.named(&oq);
-        let item = self.nn.named(&nq);
+        let item_old = self.on.named_path(&oq);
+        let item = self.nn.named_path(&nq);
         if !doc_eq(od.doc.as_deref(), nd.doc.as_deref()) {
             sink.raws.push(raw(
                 K::DocumentationChanged,
@@ -1658,8 +1698,9 @@ impl<'a> Engine<'a> {
     // -----------------------------------------------------------------------------------------
     // Types
 
-    /// Compares two type uses at `local`; `item_old`/`item_new` are the Rust names an
-    /// anonymous type here would have.
+    /// Compares two type uses at `local`. Of the Rust items, `item_old`/`item_new` are the
+    /// names an anonymous type here would have when the layout has none for it, `member` the
+    /// field (or element type) a change of type retypes.
     #[allow(clippy::too_many_arguments)]
     fn cmp_type_use(
         &self,
@@ -1667,8 +1708,7 @@ impl<'a> Engine<'a> {
         o: &TypeUse,
         n: &TypeUse,
         local: &str,
-        item_old: &str,
-        item_new: &str,
+        (item_old, item_new, member): (&str, &str, &str),
         what: &str,
         depth: usize,
     ) {
@@ -1702,7 +1742,7 @@ impl<'a> Engine<'a> {
                                     self.type_text(o, true),
                                     self.type_text(n, false)
                                 ),
-                                self.retype(&rust_old, &rust_new, item_new),
+                                self.retype(&rust_old, &rust_new, member),
                             ));
                         }
                     }
@@ -1724,7 +1764,7 @@ impl<'a> Engine<'a> {
                                 b.xs_name(),
                                 rel_word(rel)
                             ),
-                            self.retype(&rust_old, &rust_new, item_new),
+                            self.retype(&rust_old, &rust_new, member),
                         ),
                         rq,
                         rs,
@@ -1813,18 +1853,13 @@ impl<'a> Engine<'a> {
     fn rust_of(&self, t: &TypeUse, old_side: bool, inline_name: &str) -> String {
         let names = if old_side { &self.on } else { &self.nn };
         match t {
-            TypeUse::Builtin(b) => rust::builtin_rust(*b).to_string(),
-            TypeUse::Named(q) => names.named(q),
-            TypeUse::Inline(def) => match &def.kind {
-                TypeKind::Simple(s)
-                    if s.facets.is_empty() && s.enumeration.is_empty() && s.base.is_none() =>
-                {
-                    match s.variety {
-                        SimpleVariety::Atomic(b) => rust::builtin_rust(b).to_string(),
-                        _ => inline_name.to_string(),
-                    }
-                }
-                _ => inline_name.to_string(),
+            TypeUse::Builtin(b) => builtin_rust(*b).to_string(),
+            TypeUse::Named(q) => names.named_path(q),
+            TypeUse::Inline(def) => match crate::layout::plain_builtin(def) {
+                Some(b) => builtin_rust(b).to_string(),
+                None => names
+                    .node_type(&**def)
+                    .map_or_else(|| inline_name.to_string(), |p| p.full()),
             },
         }
     }
@@ -1965,8 +2000,8 @@ impl<'a> Engine<'a> {
                 if a != b {
                     let rel = lattice::builtin_rel(*a, *b);
                     let (rq, rs) = rel_sev(rel);
-                    let ra = rust::builtin_rust(*a);
-                    let rb = rust::builtin_rust(*b);
+                    let ra = builtin_rust(*a);
+                    let rb = builtin_rust(*b);
                     let rust = if ra != rb {
                         impact(
                             RustChange::Retyped,
@@ -2091,7 +2126,7 @@ impl<'a> Engine<'a> {
                             ),
                             next_impact(impact(
                                 RustChange::Added,
-                                format!("{item}::{}", rust::variant(&v.value)),
+                                format!("{item}::{}", camel(&v.value)),
                                 "variant added to an exhaustive enum",
                                 Bump::Major,
                             )),
@@ -2104,7 +2139,7 @@ impl<'a> Engine<'a> {
                                     ov.doc.as_ref().and_then(|d| side(d, osrc)),
                                     v.doc.as_ref().and_then(|d| side(d, nsrc)),
                                     format!("Documentation of value '{}' of {what} changed.", v.value),
-                                    docs_impact(&format!("{item}::{}", rust::variant(&v.value))),
+                                    docs_impact(&format!("{item}::{}", camel(&v.value))),
                                 ));
                             }
                         }
@@ -2123,7 +2158,7 @@ impl<'a> Engine<'a> {
                             ),
                             next_impact(impact(
                                 RustChange::Removed,
-                                format!("{item}::{}", rust::variant(&v.value)),
+                                format!("{item}::{}", camel(&v.value)),
                                 "variant removed",
                                 Bump::Major,
                             )),
@@ -2323,8 +2358,11 @@ impl<'a> Engine<'a> {
                     a,
                     b,
                     &format!("{local}/text()"),
-                    &format!("{item_old}Value"),
-                    &format!("{item}Value"),
+                    (
+                        &format!("{item_old}Value"),
+                        &format!("{item}Value"),
+                        &format!("{item}::{}", self.field_of(b, false, "value")),
+                    ),
                     &format!("the text of {what}"),
                     depth + 1,
                 );
@@ -2435,7 +2473,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let path = format!("{local}/@{}", na.name);
-            let field = format!("{item}::{}", rust::field(&na.name.local));
+            let field = format!("{item}::{}", self.field_of(na, false, &na.name.local));
             let aname = self.disp(&na.name);
             match oc.attributes.iter().find(|a| self.mq(&a.name) == na.name) {
                 None => {
@@ -2528,7 +2566,7 @@ impl<'a> Engine<'a> {
                     format!("Attribute {} removed from {what}.", self.disp_old(&oa.name)),
                     impact(
                         RustChange::Removed,
-                        format!("{item_old}::{}", rust::field(&oa.name.local)),
+                        format!("{item_old}::{}", self.field_of(oa, true, &oa.name.local)),
                         "field removed",
                         Bump::Major,
                     ),
@@ -2551,7 +2589,7 @@ impl<'a> Engine<'a> {
         what: &str,
         depth: usize,
     ) {
-        let field = format!("{item}::{}", rust::field(&na.name.local));
+        let field = format!("{item}::{}", self.field_of(na, false, &na.name.local));
         let aname = format!("attribute {} of {what}", self.disp(&na.name));
         if oa.required != na.required {
             let kind = if na.required {
@@ -2614,8 +2652,11 @@ impl<'a> Engine<'a> {
             &oa.type_,
             &na.type_,
             path,
-            &format!("{item_old}{}", rust::variant(&oa.name.local)),
-            &format!("{item}{}", rust::variant(&na.name.local)),
+            (
+                &format!("{item_old}{}", camel(&oa.name.local)),
+                &format!("{item}{}", camel(&na.name.local)),
+                &field,
+            ),
             &aname,
             depth + 1,
         );
@@ -2886,7 +2927,7 @@ impl<'a> Engine<'a> {
                 } else {
                     format!("{path}/(any{})", i + 1)
                 };
-                let (container, _) = nf.container(ni, item);
+                let (container, _) = nf.container(ni, item, &self.nn);
                 let ow_ = ow
                     .get(i)
                     .map(|w| self.norm_wild(of.wilds[*w].0, &sink.tns_old, true));
@@ -2991,11 +3032,11 @@ impl<'a> Engine<'a> {
             }
             let ne = fe.e;
             let path = format!("{local}/{}", fe.key);
-            let (container, in_choice) = nf.container(fe.group, item);
+            let (container, in_choice) = nf.container(fe.group, item, &self.nn);
             let member = if in_choice {
-                format!("{container}::{}", rust::variant(&ne.name.local))
+                format!("{container}::{}", self.variant_of(ne, false))
             } else {
-                format!("{container}::{}", rust::field(&ne.name.local))
+                format!("{container}::{}", self.field_of(ne, false, &ne.name.local))
             };
             let name = self.disp(&ne.name);
             if renamed_new.contains(&ni) {
@@ -3003,11 +3044,11 @@ impl<'a> Engine<'a> {
                     continue;
                 };
                 let oe = of.elems[oi].e;
-                let (ocont, _) = of.container(of.elems[oi].group, item_old);
+                let (ocont, _) = of.container(of.elems[oi].group, item_old, &self.on);
                 let omember = if in_choice {
-                    format!("{ocont}::{}", rust::variant(&oe.name.local))
+                    format!("{ocont}::{}", self.variant_of(oe, true))
                 } else {
-                    format!("{ocont}::{}", rust::field(&oe.name.local))
+                    format!("{ocont}::{}", self.field_of(oe, true, &oe.name.local))
                 };
                 let same_local = oe.name.local == ne.name.local;
                 let kind = if same_local {
@@ -3131,11 +3172,11 @@ impl<'a> Engine<'a> {
             }
             let oe = fe.e;
             let path = format!("{local}/{}", fe.key);
-            let (container, in_choice) = of.container(fe.group, item_old);
+            let (container, in_choice) = of.container(fe.group, item_old, &self.on);
             let member = if in_choice {
-                format!("{container}::{}", rust::variant(&oe.name.local))
+                format!("{container}::{}", self.variant_of(oe, true))
             } else {
-                format!("{container}::{}", rust::field(&oe.name.local))
+                format!("{container}::{}", self.field_of(oe, true, &oe.name.local))
             };
             let name = self.disp_old(&oe.name);
             let ng_ = gmap[fe.group];
@@ -3278,14 +3319,14 @@ impl<'a> Engine<'a> {
                         .map(|x| format!("after {}", self.disp_old(&of.elems[*x].e.name)))
                         .unwrap_or_default()
                 };
-                let (container, _) = nf.container(ni, item);
+                let (container, _) = nf.container(ni, item, &self.nn);
                 sink.raws.push(raw(
                     K::ElementMoved,
                     format!("{local}/{k}#order"),
                     side(old_after, &oe.and_then(|e| e.source.clone())),
                     side(after, &ne.source),
                     format!("Element {} moved within the sequence of {what}; instances in the old order are invalid.", self.disp(&ne.name)),
-                    RustImpact::none(format!("{container}::{}", rust::field(&ne.name.local))),
+                    RustImpact::none(format!("{container}::{}", self.field_of(ne, false, &ne.name.local))),
                 ));
             }
         }
@@ -3332,7 +3373,10 @@ impl<'a> Engine<'a> {
         item: &str,
         (osrc, nsrc): (&Option<Source>, &Option<Source>),
     ) {
-        let (so, sn) = (rust::shape(omin, omax, onil), rust::shape(nmin, nmax, nnil));
+        let (so, sn) = (
+            occurrence_shape(omin, omax, onil),
+            occurrence_shape(nmin, nmax, nnil),
+        );
         let rust = || {
             if so != sn {
                 impact(
@@ -3460,8 +3504,8 @@ impl<'a> Engine<'a> {
                     member,
                     format!(
                         "{} → {}",
-                        rust::shape(oe.min_occurs, oe.max_occurs, oe.nillable),
-                        rust::shape(ne.min_occurs, ne.max_occurs, ne.nillable)
+                        occurrence_shape(oe.min_occurs, oe.max_occurs, oe.nillable),
+                        occurrence_shape(ne.min_occurs, ne.max_occurs, ne.nillable)
                     ),
                     Bump::Major,
                 ),
@@ -3490,8 +3534,11 @@ impl<'a> Engine<'a> {
             &oe.type_,
             &ne.type_,
             path,
-            &format!("{item_old}{}", rust::variant(&oe.name.local)),
-            &format!("{item}{}", rust::variant(&ne.name.local)),
+            (
+                &format!("{item_old}{}", camel(&oe.name.local)),
+                &format!("{item}{}", camel(&ne.name.local)),
+                member,
+            ),
             &ename,
             depth + 1,
         );
@@ -3775,14 +3822,14 @@ impl<'a> Engine<'a> {
 impl Engine<'_> {
     /// Fields of the generated API whose wrappers change (`Option<T>` ↔ `Option<Box<T>>`)
     /// while no other change names them: a type grew or shrank across one of the
-    /// generator's size thresholds. Found by rendering both contracts with the generator.
+    /// generator's size thresholds. Read from the layouts of both contracts.
     fn representations(
         &self,
         changes: &BTreeMap<String, Change>,
         reach: &BTreeMap<Anchor, Reach>,
     ) -> Vec<Fixed> {
-        let old = crate::render::types::field_types(self.old);
-        let new = crate::render::types::field_types(self.new);
+        let old = self.on.member_types();
+        let new = self.nn.member_types();
         let named: BTreeSet<&str> = changes
             .values()
             .map(|c| c.rust_impact.item.as_str())
@@ -3793,12 +3840,12 @@ impl Engine<'_> {
             match a {
                 Anchor::Type(_, n) => {
                     if let Some(q) = QName::parse_clark(n) {
-                        owners.insert(self.nn.named(&q), a);
+                        owners.insert(self.nn.named_path(&q), a);
                     }
                 }
                 Anchor::Elem(_, n) => {
                     if let Some(q) = QName::parse_clark(n) {
-                        owners.entry(self.nn.element(&q)).or_insert(a);
+                        owners.entry(self.nn.element_path(&q)).or_insert(a);
                     }
                 }
             }

@@ -6,10 +6,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::names::{Scope, camel, module_names, snake};
+use crate::layout::names::{Scope, camel, snake};
+use crate::layout::{
+    FieldLayout, Layout, RustPath, VariantLayout, builtin_rust, first_names, group_emptiable,
+    plain_builtin,
+};
 use crate::model::*;
 
 /// A rendered module: its name and items.
@@ -24,13 +28,6 @@ pub struct ModuleCode {
     pub type_count: usize,
 }
 
-/// Where a generated Rust type lives.
-#[derive(Debug, Clone)]
-struct RustPath {
-    module: String,
-    name: String,
-}
-
 /// Options that change the generated types.
 #[derive(Debug, Clone, Default)]
 pub struct TypeOptions {
@@ -38,361 +35,113 @@ pub struct TypeOptions {
     pub docs: bool,
 }
 
-/// Renders all types of a contract, grouped by namespace module.
-pub struct TypeRenderer<'c> {
+/// Renders all types of a contract, grouped by namespace module, from its [`Layout`].
+pub struct TypeRenderer<'l, 'c> {
     contract: &'c Contract,
+    layout: &'l Layout<'c>,
     opts: TypeOptions,
-    /// Namespace URI (or "" for none) to module name.
-    modules: BTreeMap<String, String>,
     /// Namespace URI to the prefix writers use.
     prefixes: BTreeMap<String, String>,
-    /// Named types and elements to their Rust paths.
-    named: BTreeMap<String, RustPath>,
-    /// Global elements whose Rust type is a named type (RootElement on the type itself).
-    element_paths: BTreeMap<String, RustPath>,
-    scopes: BTreeMap<String, Scope>,
     out: BTreeMap<String, ModuleCode>,
-    /// Named types that are (transitively) recursive through single-valued fields.
-    recursive: BTreeSet<String>,
-    /// Named complex types whose values are large inline (see [`Self::find_large`]).
-    large: BTreeSet<String>,
-    /// Named complex types above [`LARGE_OPTIONAL_TYPE`]: optional fields of them are boxed.
-    large_optional: BTreeSet<String>,
-    /// Estimated inline sizes of the named types (see [`Self::find_large`]).
-    sizes: BTreeMap<String, usize>,
     /// Namespace constants used: URI to constant name.
     ns_consts: BTreeMap<String, String>,
-    /// Named complex types derived from each named complex type, transitively.
-    derived: BTreeMap<String, Vec<String>>,
-    /// Base types with derived types: the enum (`Any<Base>`) over the base and its derived
-    /// types, chosen by `xsi:type`, that element fields of the base type use.
-    poly: BTreeMap<String, RustPath>,
+    /// Per module, how many of the layout's anonymous type names are emitted so far.
+    anonymous_emitted: BTreeMap<String, usize>,
     /// Warnings about features rendered with reduced fidelity.
     pub warnings: Vec<String>,
 }
 
-const NO_NS: &str = "";
-
-/// Estimated inline size (bytes) above which single-valued fields of a complex type are
-/// boxed.
-const LARGE_TYPE: usize = 2048;
-
-/// Estimated inline size (bytes) above which optional single-valued fields of a complex type
-/// are boxed: UBL aggregates have dozens of optional children, mostly absent, which would
-/// otherwise make every value (and every `Vec` element) kilobytes large.
-const LARGE_OPTIONAL_TYPE: usize = 256;
-
-/// A "wide" type: one whose optional single-valued complex children (each above
-/// [`WIDE_OPTIONAL_TYPE`] bytes) would take at least this many bytes inline, by estimate.
-/// Those fields are then boxed. UBL's aggregates (an `ItemType` has 14 such parts, most of
-/// them absent in a document) then take a pointer per absent part, which halves the memory
-/// a document takes and makes reading and writing it markedly faster; the types of smaller
-/// contracts (the largest of `contracts/`: about 930 bytes) keep their fields inline.
-const WIDE_TYPE: usize = 1024;
-
-/// See [`WIDE_TYPE`].
-const WIDE_OPTIONAL_TYPE: usize = 48;
-
-impl<'c> TypeRenderer<'c> {
-    /// Plans module and type names.
-    pub fn new(contract: &'c Contract, opts: TypeOptions) -> Self {
-        let mut uris: BTreeSet<String> = BTreeSet::new();
-        for key in contract.types.keys().chain(contract.elements.keys()) {
-            if let Some(q) = QName::parse_clark(key) {
-                uris.insert(q.ns.unwrap_or_default());
-            }
-        }
-        let named_uris: Vec<String> = uris.iter().filter(|u| !u.is_empty()).cloned().collect();
-        let mut modules = module_names(&named_uris);
-        if uris.contains(NO_NS) {
-            modules.insert(NO_NS.to_string(), "no_namespace".to_string());
-        }
+impl<'l, 'c> TypeRenderer<'l, 'c> {
+    /// A renderer of the types `layout` plans.
+    pub fn new(layout: &'l Layout<'c>, opts: TypeOptions) -> Self {
+        let contract = layout.contract();
         let prefixes = contract
             .namespaces
             .iter()
             .map(|n| (n.uri.clone(), n.prefix.clone()))
             .collect();
-        let mut r = Self {
+        Self {
             contract,
+            layout,
             opts,
-            modules,
             prefixes,
-            named: BTreeMap::new(),
-            element_paths: BTreeMap::new(),
-            scopes: BTreeMap::new(),
             out: BTreeMap::new(),
-            recursive: BTreeSet::new(),
-            large: BTreeSet::new(),
-            large_optional: BTreeSet::new(),
-            sizes: BTreeMap::new(),
             ns_consts: BTreeMap::new(),
-            derived: derived_types(contract),
-            poly: BTreeMap::new(),
+            anonymous_emitted: BTreeMap::new(),
             warnings: Vec::new(),
-        };
-        r.plan_names();
-        r.find_recursive();
-        r.find_large();
-        r
-    }
-
-    /// Marks named complex types whose values would take more than [`LARGE_TYPE`] bytes
-    /// inline, so single-valued fields of those types are boxed. Deeply nested optional
-    /// aggregates (UBL) otherwise give values of megabytes, which overflow the stack while
-    /// they are read. Sizes are estimates; fields of large types count as a pointer.
-    fn find_large(&mut self) {
-        let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
-        let keys: Vec<String> = self.contract.types.keys().cloned().collect();
-        for k in &keys {
-            let mut visiting = BTreeSet::new();
-            self.type_size(k, &mut sizes, &mut visiting);
-        }
-        self.sizes = sizes.clone();
-        for (k, size) in sizes {
-            if size > LARGE_OPTIONAL_TYPE
-                && is_complex(
-                    self.contract,
-                    &QName::parse_clark(&k).unwrap_or_else(|| QName::new(None, "")),
-                )
-            {
-                if size > LARGE_TYPE {
-                    self.large.insert(k.clone());
-                }
-                self.large_optional.insert(k);
-            }
         }
     }
 
-    fn type_size(
-        &self,
-        key: &str,
-        sizes: &mut BTreeMap<String, usize>,
-        visiting: &mut BTreeSet<String>,
-    ) -> usize {
-        if let Some(s) = sizes.get(key) {
-            return *s;
-        }
-        let Some(def) = self.contract.types.get(key) else {
-            return 24;
-        };
-        if !visiting.insert(key.to_string()) {
-            return 8;
-        }
-        let size = self.kind_size(&def.kind, sizes, visiting);
-        visiting.remove(key);
-        sizes.insert(key.to_string(), size);
-        size
-    }
-
-    fn kind_size(
-        &self,
-        kind: &TypeKind,
-        sizes: &mut BTreeMap<String, usize>,
-        visiting: &mut BTreeSet<String>,
-    ) -> usize {
-        match kind {
-            TypeKind::Simple(_) => 24,
-            TypeKind::Complex(c) => {
-                let attrs = 32 * c.attributes.len();
-                let content = match &c.content {
-                    Content::Empty => 0,
-                    Content::Simple(_) => 24,
-                    Content::Elements(g) => self.group_size(g, sizes, visiting),
-                };
-                attrs + content + if c.mixed { 24 } else { 0 }
-            }
-        }
-    }
-
-    fn group_size(
-        &self,
-        g: &Group,
-        sizes: &mut BTreeMap<String, usize>,
-        visiting: &mut BTreeSet<String>,
-    ) -> usize {
-        let once = g.max_occurs == Some(1);
-        if !once {
-            return 24;
-        }
-        let sizes_of: Vec<usize> = g
-            .particles
-            .iter()
-            .map(|p| match p {
-                Particle::Element(e) if e.max_occurs != Some(1) => 24,
-                Particle::Element(e) => 8 + self.use_size(&e.type_, sizes, visiting),
-                Particle::Any(_) => 24,
-                Particle::Group(inner) => self.group_size(inner, sizes, visiting) + 8,
-            })
-            .collect();
-        match g.kind {
-            GroupKind::Choice => 8 + sizes_of.into_iter().max().unwrap_or(0),
-            _ => sizes_of.into_iter().sum(),
-        }
-    }
-
-    fn use_size(
-        &self,
-        t: &TypeUse,
-        sizes: &mut BTreeMap<String, usize>,
-        visiting: &mut BTreeSet<String>,
-    ) -> usize {
-        match t {
-            TypeUse::Builtin(_) => 24,
-            TypeUse::Named(q) => {
-                let key = q.to_string();
-                if self.recursive.contains(&key) {
-                    return 8;
-                }
-                let s = self.type_size(&key, sizes, visiting);
-                if s > LARGE_TYPE && is_complex(self.contract, q) {
-                    8
-                } else {
-                    s
-                }
-            }
-            TypeUse::Inline(def) => self.kind_size(&def.kind, sizes, visiting),
-        }
-    }
-
-    fn module_of(&self, ns: Option<&str>) -> String {
-        self.modules
-            .get(ns.unwrap_or(NO_NS))
-            .cloned()
-            .unwrap_or_else(|| "no_namespace".to_string())
-    }
-
-    fn scope(&mut self, module: &str) -> &mut Scope {
-        self.scopes
+    /// The name of the next anonymous or group type of `module`, as the layout planned it.
+    fn claim_type(&mut self, module: &str, wanted: &str) -> RustPath {
+        let n = self
+            .anonymous_emitted
             .entry(module.to_string())
-            .or_insert_with(|| Scope::with_reserved(&["NS"]))
-    }
-
-    /// Named types first (so their names are stable), then elements.
-    fn plan_names(&mut self) {
-        let keys: Vec<String> = self.contract.types.keys().cloned().collect();
-        for key in keys {
-            let Some(q) = QName::parse_clark(&key) else {
-                continue;
-            };
-            let module = self.module_of(q.ns.as_deref());
-            let name = self.scope(&module).claim(&camel(&q.local));
-            self.named.insert(key, RustPath { module, name });
-        }
-        // `Any<Base>` enums, for bases with at least one non-abstract member.
-        let bases: Vec<String> = self.derived.keys().cloned().collect();
-        for base in bases {
-            let Some(q) = QName::parse_clark(&base) else {
-                continue;
-            };
-            let members = std::iter::once(&base).chain(&self.derived[&base]);
-            if !members.clone().any(|k| !is_abstract(self.contract, k)) {
-                continue;
+            .or_default();
+        let planned = self.layout.anonymous(module).get(*n);
+        *n += 1;
+        let name = match planned {
+            Some((w, name)) if w == wanted => name.clone(),
+            _ => {
+                // A bug: the layout's walk and the renderer's disagree.
+                debug_assert!(false, "{module}: the layout planned no type {wanted} here");
+                let name = format!("{wanted}Unplanned{n}");
+                self.warnings.push(format!(
+                    "internal: {module}::{name} was not planned by the layout"
+                ));
+                name
             }
-            let module = self.module_of(q.ns.as_deref());
-            let wanted = format!("Any{}", self.named[&base].name.trim_end_matches('_'));
-            let name = self.scope(&module).claim(&wanted);
-            self.poly.insert(base, RustPath { module, name });
-        }
-        // Which named types serve as the type of more than one root element?
-        let mut uses: BTreeMap<String, usize> = BTreeMap::new();
-        for e in self.contract.elements.values() {
-            if let TypeUse::Named(q) = &e.type_ {
-                *uses.entry(q.to_string()).or_default() += 1;
-            }
-        }
-        let keys: Vec<String> = self.contract.elements.keys().cloned().collect();
-        for key in keys {
-            let e = &self.contract.elements[&key];
-            let module = self.module_of(e.name.ns.as_deref());
-            let path = match &e.type_ {
-                TypeUse::Named(q)
-                    if uses.get(&q.to_string()) == Some(&1)
-                        && is_complex(self.contract, q)
-                        && !e.nillable
-                        && !self.poly.contains_key(&q.to_string()) =>
-                {
-                    self.named[&q.to_string()].clone()
-                }
-                _ => {
-                    let mut wanted = camel(&e.name.local);
-                    if self
-                        .named
-                        .values()
-                        .any(|p| p.module == module && p.name == wanted)
-                    {
-                        wanted.push_str("Element");
-                    }
-                    let name = self.scope(&module).claim(&wanted);
-                    RustPath { module, name }
-                }
-            };
-            self.element_paths.insert(key, path);
+        };
+        RustPath {
+            module: module.to_string(),
+            name,
         }
     }
 
-    /// Marks named complex types that can contain themselves through non-Vec fields, so those
-    /// fields are boxed.
-    fn find_recursive(&mut self) {
-        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (key, def) in &self.contract.types {
-            let mut out = BTreeSet::new();
-            collect_single_refs(self.contract, &def.kind, &mut out);
-            edges.insert(key.clone(), out);
-        }
-        for start in edges.keys() {
-            let mut stack: Vec<&String> = edges[start].iter().collect();
-            let mut seen: BTreeSet<&String> = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if n == start {
-                    self.recursive.insert(start.clone());
-                    break;
-                }
-                if seen.insert(n) {
-                    if let Some(next) = edges.get(n) {
-                        stack.extend(next.iter());
-                    }
-                }
-            }
+    /// An empty field set for the struct at `path`, with the fields the layout planned.
+    fn planned_fields(&self, path: &RustPath) -> FieldSet {
+        FieldSet {
+            planned: Planned::new(
+                self.layout
+                    .type_layout(path)
+                    .map(|t| t.fields.clone())
+                    .unwrap_or_default(),
+            ),
+            ..FieldSet::default()
         }
     }
 
-    /// The Rust path (`module`, `Name`) of each global element's type, by `{ns}local`.
-    pub fn element_paths(&self) -> BTreeMap<String, (String, String)> {
-        self.element_paths
-            .iter()
-            .map(|(k, p)| (k.clone(), (p.module.clone(), p.name.clone())))
-            .collect()
+    /// The variants the layout planned for the enum at `path`.
+    fn planned_variants(&self, path: &RustPath) -> Planned<VariantLayout> {
+        Planned::new(
+            self.layout
+                .type_layout(path)
+                .map(|t| t.variants.clone())
+                .unwrap_or_default(),
+        )
     }
 
     /// Renders every type and element; returns modules sorted by name.
     pub fn render(mut self) -> (Vec<ModuleCode>, TokenStream, Vec<String>) {
-        let types: Vec<(String, TypeDef)> = self
-            .contract
-            .types
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        for (key, def) in &types {
-            let path = self.named[key].clone();
-            let items = self.type_items(def, &path, None);
+        let contract = self.contract;
+        let layout = self.layout;
+        for (key, def) in &contract.types {
+            let Some(path) = layout.named(key) else {
+                continue;
+            };
+            let items = self.type_items(def, path, None);
             self.push(&path.module, items, true);
         }
-        let bases: Vec<String> = self.poly.keys().cloned().collect();
-        for base in bases {
-            let path = self.poly[&base].clone();
-            let items = self.poly_items(&base, &path);
+        for (base, path) in layout.polys() {
+            let items = self.poly_items(base, path);
             self.push(&path.module, items, true);
         }
-        let elements: Vec<(String, Element)> = self
-            .contract
-            .elements
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        for (key, e) in &elements {
-            let items = self.element_items(key, e);
-            let module = self.element_paths[key].module.clone();
-            self.push(&module, items, false);
+        for (key, e) in &contract.elements {
+            let Some(path) = layout.element(key) else {
+                continue;
+            };
+            let items = self.element_items(path, e);
+            self.push(&path.module, items, false);
         }
         let mut consts = Vec::new();
         for (uri, name) in &self.ns_consts {
@@ -411,7 +160,8 @@ impl<'c> TypeRenderer<'c> {
 
     fn push(&mut self, module: &str, items: Vec<TokenStream>, counts_as_type: bool) {
         let namespace = self
-            .modules
+            .layout
+            .modules()
             .iter()
             .find(|(_, m)| m.as_str() == module)
             .map(|(u, _)| u.clone())
@@ -451,10 +201,9 @@ impl<'c> TypeRenderer<'c> {
             .entry(uri.to_string())
             .or_insert_with(|| {
                 let m = self
-                    .modules
-                    .get(uri)
-                    .cloned()
-                    .unwrap_or_else(|| format!("ns{n}"));
+                    .layout
+                    .planned_module(uri)
+                    .map_or_else(|| format!("ns{n}"), str::to_string);
                 format!("NS_{}", m.to_ascii_uppercase())
             })
             .clone();
@@ -489,12 +238,11 @@ impl<'c> TypeRenderer<'c> {
 
     // ---- element roots -------------------------------------------------------------------
 
-    fn element_items(&mut self, key: &str, e: &Element) -> Vec<TokenStream> {
-        let path = self.element_paths[key].clone();
+    fn element_items(&mut self, path: &RustPath, e: &Element) -> Vec<TokenStream> {
         let module = path.module.clone();
         let name = format_ident!("{}", path.name);
         let mut items = Vec::new();
-        let is_type_itself = matches!(&e.type_, TypeUse::Named(q) if self.named.get(&q.to_string()).is_some_and(|p| p.module == path.module && p.name == path.name));
+        let is_type_itself = matches!(&e.type_, TypeUse::Named(q) if self.layout.named(&q.to_string()) == Some(path));
         if !is_type_itself {
             match &e.type_ {
                 // A simple type would be a type alias, which cannot carry `RootElement`:
@@ -504,7 +252,7 @@ impl<'c> TypeRenderer<'c> {
                     if def.doc.is_none() {
                         def.doc = e.doc.clone();
                     }
-                    items.extend(self.type_items(&def, &path, None));
+                    items.extend(self.type_items(&def, path, None));
                 }
                 other => {
                     // A wrapper around a shared named type or a simple type.
@@ -563,7 +311,7 @@ impl<'c> TypeRenderer<'c> {
         // Types that `xsi:type` may substitute write their elements too.
         let mut more: Vec<String> = seen
             .iter()
-            .flat_map(|k| self.derived.get(k).cloned().unwrap_or_default())
+            .flat_map(|k| self.layout.derived(k).to_vec())
             .collect();
         while let Some(k) = more.pop() {
             if let Some(q) = QName::parse_clark(&k) {
@@ -572,7 +320,7 @@ impl<'c> TypeRenderer<'c> {
                 if seen.len() > before {
                     more.extend(
                         seen.iter()
-                            .flat_map(|k| self.derived.get(k).cloned().unwrap_or_default())
+                            .flat_map(|k| self.layout.derived(k).to_vec())
                             .filter(|d| !seen.contains(d)),
                     );
                 }
@@ -592,26 +340,26 @@ impl<'c> TypeRenderer<'c> {
         };
         let base_ns = self.ns_const(base_q.ns.as_deref().unwrap_or(""));
         let base_local = base_q.local.clone();
-        let mut scope = Scope::default();
+        let mut planned = self.planned_variants(path);
         let mut variants = Vec::new();
         let mut arms = Vec::new();
         let mut writes = Vec::new();
         let mut default = quote! { Err(r.abstract_type(&start, #base_ns, #base_local)) };
         let members: Vec<String> = std::iter::once(base.to_string())
-            .chain(self.derived[base].iter().cloned())
+            .chain(self.layout.derived(base).iter().cloned())
             .collect();
         for key in members {
-            if is_abstract(self.contract, &key) {
+            if crate::layout::is_abstract(self.contract, &key) {
                 continue;
             }
             let Some(q) = QName::parse_clark(&key) else {
                 continue;
             };
-            let Some(tp) = self.named.get(&key).cloned() else {
+            let Some(tp) = self.layout.named(&key) else {
                 continue;
             };
-            let ty = self.path_tokens(&module, &tp);
-            let v = format_ident!("{}", scope.claim(&camel(&q.local)));
+            let ty = self.path_tokens(&module, tp);
+            let v = format_ident!("{}", planned.claim(&camel(&q.local)).name);
             let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
             let local = q.local.clone();
             if key == base {
@@ -651,7 +399,7 @@ impl<'c> TypeRenderer<'c> {
         }
         let doc = format!(
             " `{}` or a type derived from it, chosen by `xsi:type` in the document.",
-            self.named[base].name
+            self.layout.named(base).map_or(base, |p| p.name.as_str())
         );
         vec![quote! {
             #[doc = #doc]
@@ -696,15 +444,12 @@ impl<'c> TypeRenderer<'c> {
     fn rust_type(&mut self, t: &TypeUse, module: &str, ctx: &str, field: &str) -> TokenStream {
         match t {
             TypeUse::Builtin(b) => builtin_type(*b),
-            TypeUse::Named(q) if self.poly.contains_key(&q.to_string()) => {
-                let p = self.poly[&q.to_string()].clone();
-                self.path_tokens(module, &p)
-            }
-            TypeUse::Named(q) => match self.named.get(&q.to_string()).cloned() {
-                Some(p) => {
-                    // A facet-free simple alias is used as its underlying Rust type.
-                    self.path_tokens(module, &p)
-                }
+            TypeUse::Named(q) => match self
+                .layout
+                .poly(&q.to_string())
+                .or_else(|| self.layout.named(&q.to_string()))
+            {
+                Some(p) => self.path_tokens(module, p),
                 None => {
                     self.warnings
                         .push(format!("type {q} is not in the model; using a string"));
@@ -712,19 +457,10 @@ impl<'c> TypeRenderer<'c> {
                 }
             },
             TypeUse::Inline(def) => {
-                if let TypeKind::Simple(s) = &def.kind {
-                    if s.facets.is_empty() && s.enumeration.is_empty() && s.base.is_none() {
-                        if let SimpleVariety::Atomic(b) = s.variety {
-                            return builtin_type(b);
-                        }
-                    }
+                if let Some(b) = plain_builtin(def) {
+                    return builtin_type(b);
                 }
-                let wanted = format!("{ctx}{}", camel(field));
-                let name = self.scope(module).claim(&wanted);
-                let path = RustPath {
-                    module: module.to_string(),
-                    name,
-                };
+                let path = self.claim_type(module, &format!("{ctx}{}", camel(field)));
                 let items = self.type_items(def, &path, Some(ctx));
                 self.push(module, items, true);
                 self.path_tokens(module, &path)
@@ -803,13 +539,13 @@ impl<'c> TypeRenderer<'c> {
                 )]
             }
             SimpleVariety::Atomic(b) if !s.enumeration.is_empty() => {
-                self.enum_items(&name, doc, *b, &s.enumeration)
+                self.enum_items(path, doc, *b, &s.enumeration)
             }
             SimpleVariety::Atomic(b) => {
                 let base_path = s
                     .base
                     .as_ref()
-                    .and_then(|q| self.named.get(&q.to_string()).cloned());
+                    .and_then(|q| self.layout.named(&q.to_string()).cloned());
                 let base_has_checks = s
                     .base
                     .as_ref()
@@ -864,17 +600,18 @@ impl<'c> TypeRenderer<'c> {
 
     fn enum_items(
         &mut self,
-        name: &Ident,
+        path: &RustPath,
         doc: TokenStream,
         base: Builtin,
         values: &[EnumValue],
     ) -> Vec<TokenStream> {
-        let mut scope = Scope::default();
+        let name = &format_ident!("{}", path.name);
+        let mut planned = self.planned_variants(path);
         let mut variants = Vec::new();
         let mut as_str = Vec::new();
         let mut parse = Vec::new();
         for v in values {
-            let vname = format_ident!("{}", scope.claim(&camel(&v.value)));
+            let vname = format_ident!("{}", planned.claim(&camel(&v.value)).name);
             let vdoc = self.doc(v.doc.as_deref());
             let lit = &v.value;
             variants.push(quote! { #vdoc #vname });
@@ -1039,10 +776,7 @@ impl<'c> TypeRenderer<'c> {
         let name = format_ident!("{}", path.name);
         let doc = self.doc(def.doc.as_deref());
         let module = path.module.clone();
-        let mut fields = FieldSet {
-            wide: self.is_wide(def),
-            ..FieldSet::default()
-        };
+        let mut fields = self.planned_fields(path);
         let mut items = Vec::new();
 
         // Attributes: one pass over the start tag's attributes, matching each declared one
@@ -1060,7 +794,7 @@ impl<'c> TypeRenderer<'c> {
         let mut arms = Vec::new();
         let mut finish = Vec::new();
         for a in &c.attributes {
-            let fname = fields.scope.claim(&snake(&a.name.local));
+            let fname = fields.claim(&snake(&a.name.local)).name;
             let ty = self.rust_type(&a.type_, &module, &path.name, &a.name.local);
             let local = Literal::byte_string(a.name.local.as_bytes());
             // Unqualified attributes match on `a.unqualified()` (the local name, or `b""`
@@ -1113,7 +847,7 @@ impl<'c> TypeRenderer<'c> {
         // Undeclared attributes are rejected; those an `xs:anyAttribute` admits are kept.
         let other = match &c.any_attribute {
             Some(wc) => {
-                let fname = fields.scope.claim("any_attributes");
+                let fname = fields.claim("any_attributes").name;
                 let ident = format_ident!("{}", fname);
                 let lident = local_of(&fname);
                 let ns_expr = self.any_ns(wc);
@@ -1165,7 +899,7 @@ impl<'c> TypeRenderer<'c> {
         match &c.content {
             Content::Empty if c.mixed => {
                 // Text only (mixed content without child elements).
-                let fname = fields.scope.claim("text");
+                let fname = fields.claim("text").name;
                 let ident = format_ident!("{}", fname);
                 let lident = local_of(&fname);
                 fields.decls.push(quote! {
@@ -1184,7 +918,7 @@ impl<'c> TypeRenderer<'c> {
             Content::Empty => is_empty = true,
             Content::Simple(t) => {
                 let ty = self.rust_type(t, &module, &path.name, "value");
-                let fname = fields.scope.claim("value");
+                let fname = fields.claim("value").name;
                 let ident = format_ident!("{}", fname);
                 let lident = local_of(&fname);
                 fields.decls.push(quote! {
@@ -1202,7 +936,7 @@ impl<'c> TypeRenderer<'c> {
                 mixed = c.mixed;
                 self.group_fields(g, &module, &path.name, &mut fields, &mut items);
                 if mixed {
-                    let fname = fields.scope.claim("text");
+                    let fname = fields.claim("text").name;
                     let ident = format_ident!("{}", fname);
                     let lident = local_of(&fname);
                     fields.decls.push(quote! {
@@ -1324,20 +1058,18 @@ impl<'c> TypeRenderer<'c> {
                     GroupKind::Choice => format!("{ctx}Choice"),
                     _ => format!("{ctx}Group"),
                 };
-                let tname = self.scope(module).claim(&wanted);
-                let path = RustPath {
-                    module: module.to_string(),
-                    name: tname.clone(),
-                };
+                let path = self.claim_type(module, &wanted);
                 let group_items = self.group_type(g, &path);
                 items.extend(group_items);
                 self.push(module, Vec::new(), true);
                 let ty = self.path_tokens(module, &path);
-                let field = fields.scope.claim(if g.kind == GroupKind::Choice {
-                    "choice"
-                } else {
-                    "group"
-                });
+                let field = fields
+                    .claim(if g.kind == GroupKind::Choice {
+                        "choice"
+                    } else {
+                        "group"
+                    })
+                    .name;
                 let ident = format_ident!("{}", field);
                 let lident = local_of(&field);
                 let expected = first_names(&Particle::Group(g.clone()));
@@ -1403,14 +1135,14 @@ impl<'c> TypeRenderer<'c> {
         let module = path.module.clone();
         let mut items = Vec::new();
         if g.kind == GroupKind::Choice {
-            let mut vscope = Scope::default();
+            let mut vscope = self.planned_variants(path);
             let mut variants = Vec::new();
             let mut reads = Vec::new();
             let mut writes = Vec::new();
             for p in &g.particles {
                 match p {
                     Particle::Element(e) => {
-                        let vname = format_ident!("{}", vscope.claim(&camel(&e.name.local)));
+                        let vname = format_ident!("{}", vscope.claim(&camel(&e.name.local)).name);
                         let single = ElementUse {
                             min_occurs: 1,
                             max_occurs: Some(1),
@@ -1429,7 +1161,7 @@ impl<'c> TypeRenderer<'c> {
                         let local = Literal::byte_string(e.name.local.as_bytes());
                         let written = self.prefixed(&e.name);
                         let repeated = e.max_occurs != Some(1);
-                        let boxed = self.needs_box(&e.type_) && !repeated;
+                        let boxed = self.layout.needs_box(&e.type_) && !repeated;
                         if repeated {
                             let min = e.min_occurs.max(1) as usize;
                             let max_tok = opt_usize(e.max_occurs);
@@ -1464,14 +1196,8 @@ impl<'c> TypeRenderer<'c> {
                             .first()
                             .map(|q| camel(&q.local))
                             .unwrap_or_else(|| "Group".to_string());
-                        let vname = format_ident!("{}", vscope.claim(&vname_s));
-                        let tname = self
-                            .scope(&module)
-                            .claim(&format!("{}{}", path.name, vname));
-                        let ipath = RustPath {
-                            module: module.clone(),
-                            name: tname,
-                        };
+                        let vname = format_ident!("{}", vscope.claim(&vname_s).name);
+                        let ipath = self.claim_type(&module, &format!("{}{}", path.name, vname));
                         let inner_items = self.group_type(
                             &Group {
                                 min_occurs: 1,
@@ -1517,7 +1243,7 @@ impl<'c> TypeRenderer<'c> {
                         }
                     }
                     Particle::Any(wc) => {
-                        let vname = format_ident!("{}", vscope.claim("Any"));
+                        let vname = format_ident!("{}", vscope.claim("Any").name);
                         let ns_expr = self.any_ns(wc);
                         variants.push(quote! { #vname(Vec<::tandvard_runtime::AnyElement>) });
                         reads.push(quote! {
@@ -1561,7 +1287,7 @@ impl<'c> TypeRenderer<'c> {
                 }
             });
         } else {
-            let mut fields = FieldSet::default();
+            let mut fields = self.planned_fields(path);
             let once = Group {
                 min_occurs: 1,
                 max_occurs: Some(1),
@@ -1646,77 +1372,6 @@ impl<'c> TypeRenderer<'c> {
         }
     }
 
-    fn needs_box(&self, t: &TypeUse) -> bool {
-        match t {
-            TypeUse::Named(q) => {
-                let key = q.to_string();
-                self.recursive.contains(&key) || self.large.contains(&key)
-            }
-            _ => false,
-        }
-    }
-
-    /// Like [`Self::needs_box`], for an optional single-valued field (boxed from a lower
-    /// size, and lower still in a `wide` type: see [`WIDE_TYPE`]).
-    fn needs_box_optional(&self, t: &TypeUse, wide: bool) -> bool {
-        match t {
-            TypeUse::Named(q) => {
-                let key = q.to_string();
-                self.needs_box(t)
-                    || self.large_optional.contains(&key)
-                    || (wide
-                        && self
-                            .sizes
-                            .get(&key)
-                            .is_some_and(|s| *s > WIDE_OPTIONAL_TYPE)
-                        && is_complex(self.contract, q))
-            }
-            _ => false,
-        }
-    }
-
-    /// Whether a complex type is wide (see [`WIDE_TYPE`]).
-    fn is_wide(&self, def: &TypeDef) -> bool {
-        self.optional_complex_bytes(&def.kind) >= WIDE_TYPE
-    }
-
-    /// Estimated inline size of the optional single-valued children of a complex type (in
-    /// its sequences read once) whose type is complex and above [`WIDE_OPTIONAL_TYPE`].
-    fn optional_complex_bytes(&self, kind: &TypeKind) -> usize {
-        fn count(r: &TypeRenderer<'_>, g: &Group) -> usize {
-            if g.max_occurs != Some(1) || g.min_occurs != 1 {
-                return 0;
-            }
-            g.particles
-                .iter()
-                .map(|p| match p {
-                    Particle::Element(e) => match &e.type_ {
-                        TypeUse::Named(q)
-                            if (e.min_occurs, e.max_occurs) == (0, Some(1))
-                                && is_complex(r.contract, q) =>
-                        {
-                            r.sizes
-                                .get(&q.to_string())
-                                .copied()
-                                .filter(|s| *s > WIDE_OPTIONAL_TYPE)
-                                .unwrap_or(0)
-                        }
-                        _ => 0,
-                    },
-                    Particle::Group(g) if g.kind == GroupKind::Sequence => count(r, g),
-                    _ => 0,
-                })
-                .sum()
-        }
-        match kind {
-            TypeKind::Complex(c) => match &c.content {
-                Content::Elements(g) => count(self, g),
-                _ => 0,
-            },
-            TypeKind::Simple(_) => 0,
-        }
-    }
-
     fn particle_field(
         &mut self,
         p: &Particle,
@@ -1727,7 +1382,8 @@ impl<'c> TypeRenderer<'c> {
     ) {
         match p {
             Particle::Element(e) => {
-                let fname = fields.scope.claim(&snake(&e.name.local));
+                let field = fields.claim(&snake(&e.name.local));
+                let (fname, boxed) = (field.name, field.boxed);
                 let ident = format_ident!("{}", fname);
                 let lident = local_of(&fname);
                 let ty = self.element_value_type(e, module, ctx);
@@ -1735,11 +1391,6 @@ impl<'c> TypeRenderer<'c> {
                 let local = Literal::byte_string(e.name.local.as_bytes());
                 let written = self.prefixed(&e.name);
                 let fdoc = self.doc(e.doc.as_deref());
-                let boxed = if (e.min_occurs, e.max_occurs) == (0, Some(1)) {
-                    self.needs_box_optional(&e.type_, fields.wide)
-                } else {
-                    self.needs_box(&e.type_)
-                };
                 let leaf = is_simple_use(self.contract, &e.type_) && !e.nillable;
                 let open = format!("<{written}>");
                 let close = format!("</{written}>");
@@ -1806,7 +1457,7 @@ impl<'c> TypeRenderer<'c> {
                 self.group_fields(g, module, ctx, fields, items);
             }
             Particle::Any(wc) => {
-                let fname = fields.scope.claim("any");
+                let fname = fields.claim("any").name;
                 let ident = format_ident!("{}", fname);
                 let lident = local_of(&fname);
                 let ns_expr = self.any_ns(wc);
@@ -1833,7 +1484,7 @@ impl<'c> TypeRenderer<'c> {
         let mut finals = Vec::new();
         for p in &g.particles {
             let Particle::Element(e) = p else { continue };
-            let fname = fields.scope.claim(&snake(&e.name.local));
+            let fname = fields.claim(&snake(&e.name.local)).name;
             let ident = format_ident!("{}", fname);
             let lident = local_of(&fname);
             let ty = self.element_value_type(e, module, ctx);
@@ -2001,10 +1652,93 @@ fn newtype(
     }
 }
 
+/// Names the layout planned for the fields or variants of one type, handed out in
+/// declaration order. Without a plan (fields rendered only to be thrown away), names are
+/// claimed in a scope of their own.
+struct Planned<T> {
+    list: Option<Vec<T>>,
+    next: usize,
+    scope: Scope,
+}
+
+impl<T> Default for Planned<T> {
+    fn default() -> Self {
+        Self {
+            list: None,
+            next: 0,
+            scope: Scope::default(),
+        }
+    }
+}
+
+/// A planned field or variant.
+trait PlannedName: Sized {
+    fn wanted(&self) -> &str;
+    /// A name the layout did not plan.
+    fn unplanned(name: String) -> Self;
+}
+
+impl PlannedName for FieldLayout {
+    fn wanted(&self) -> &str {
+        &self.wanted
+    }
+    fn unplanned(name: String) -> Self {
+        FieldLayout {
+            name,
+            wanted: String::new(),
+            ty: String::new(),
+            boxed: false,
+        }
+    }
+}
+
+impl PlannedName for VariantLayout {
+    fn wanted(&self) -> &str {
+        &self.wanted
+    }
+    fn unplanned(name: String) -> Self {
+        VariantLayout {
+            name,
+            wanted: String::new(),
+            payload: None,
+        }
+    }
+}
+
+impl<T: PlannedName + Clone> Planned<T> {
+    fn new(list: Vec<T>) -> Self {
+        Self {
+            list: Some(list),
+            next: 0,
+            scope: Scope::default(),
+        }
+    }
+
+    /// The next planned name, which must have been planned from `wanted`.
+    fn claim(&mut self, wanted: &str) -> T {
+        let Some(list) = &self.list else {
+            return T::unplanned(self.scope.claim(wanted));
+        };
+        let planned = list
+            .get(self.next)
+            .filter(|t| t.wanted() == wanted)
+            .cloned();
+        self.next += 1;
+        planned.unwrap_or_else(|| {
+            // A bug: the layout's walk and the renderer's disagree.
+            debug_assert!(
+                false,
+                "the layout planned no field or variant {wanted} here"
+            );
+            T::unplanned(self.scope.claim(&format!("{wanted}_unplanned")))
+        })
+    }
+}
+
 /// Fields of a struct being rendered.
 #[derive(Default)]
 struct FieldSet {
-    scope: Scope,
+    planned: Planned<FieldLayout>,
     decls: Vec<TokenStream>,
     reads: Vec<TokenStream>,
     /// Field names, and the local variables their values are read into.
@@ -2016,11 +1750,14 @@ struct FieldSet {
     attr_check: TokenStream,
     /// The field (and local) holding mixed-content text.
     mixed_text: Option<(Ident, Ident)>,
-    /// The type is wide: optional complex fields are boxed from a lower size.
-    wide: bool,
 }
 
 impl FieldSet {
+    /// The next field the layout planned (see [`Planned::claim`]).
+    fn claim(&mut self, wanted: &str) -> FieldLayout {
+        self.planned.claim(wanted)
+    }
+
     fn push_name(&mut self, field: Ident, local: Ident) {
         self.names.push((field, local));
     }
@@ -2094,118 +1831,27 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     out
 }
 
-/// One field of the generated API (a struct field or an enum variant's payload) with its
-/// type as the generator writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldType {
-    /// The type, runtime paths and `super::` dropped (`Option<Box<common_v1::NameType>>`).
-    pub text: String,
-    /// Only the wrappers (`Option<Box<_>>`): what changes when a type crosses one of the
-    /// generator's size thresholds, with no change to its declaration.
-    pub shape: String,
-}
-
-/// Every field of the generated types of `contract`, keyed `module::Type::field` (a
-/// variant's payload as `module::Enum::Variant`): rendered by the generator itself, so the
-/// diff sees the representation the vendor's code compiles against.
-pub fn field_types(contract: &Contract) -> BTreeMap<String, FieldType> {
-    let (modules, _, _) = TypeRenderer::new(contract, TypeOptions { docs: false }).render();
-    let mut out = BTreeMap::new();
-    let mut put = |key: String, ty: &syn::Type| {
-        let text = quote!(#ty)
-            .to_string()
-            .replace(":: tandvard_runtime :: ", "")
-            .replace("super :: ", "")
-            .replace(' ', "");
-        out.insert(
-            key,
-            FieldType {
-                text,
-                shape: type_shape(ty),
-            },
-        );
-    };
-    for m in &modules {
-        for tokens in &m.items {
-            let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
-                continue;
-            };
-            for item in &file.items {
-                match item {
-                    syn::Item::Struct(st) => {
-                        for (i, f) in st.fields.iter().enumerate() {
-                            let name = f
-                                .ident
-                                .as_ref()
-                                .map_or_else(|| i.to_string(), |id| id.to_string());
-                            put(format!("{}::{}::{name}", m.name, st.ident), &f.ty);
-                        }
-                    }
-                    syn::Item::Enum(en) => {
-                        for v in &en.variants {
-                            for f in &v.fields {
-                                put(format!("{}::{}::{}", m.name, en.ident, v.ident), &f.ty);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The wrappers of a field type (`Option`, `Box`, `Vec`, `Nillable`), everything else `_`.
-fn type_shape(ty: &syn::Type) -> String {
-    if let syn::Type::Path(p) = ty {
-        if let Some(last) = p.path.segments.last() {
-            let name = last.ident.to_string();
-            if matches!(name.as_str(), "Option" | "Box" | "Vec" | "Nillable") {
-                if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
-                    if let Some(syn::GenericArgument::Type(inner)) = a.args.first() {
-                        return format!("{name}<{}>", type_shape(inner));
-                    }
-                }
-            }
-        }
-    }
-    "_".to_string()
-}
-
-/// The Rust type for a built-in.
+/// The Rust type for a built-in: the layout's name of it ([`builtin_rust`]), with the
+/// runtime's types written by their path.
 pub fn builtin_type(b: Builtin) -> TokenStream {
-    use Builtin as B;
-    match b {
-        B::Boolean => quote! { bool },
-        B::Decimal => quote! { ::tandvard_runtime::Decimal },
-        B::Integer | B::NonPositiveInteger | B::NegativeInteger | B::Long => quote! { i64 },
-        B::NonNegativeInteger | B::PositiveInteger | B::UnsignedLong => quote! { u64 },
-        B::Int => quote! { i32 },
-        B::Short => quote! { i16 },
-        B::Byte => quote! { i8 },
-        B::UnsignedInt => quote! { u32 },
-        B::UnsignedShort => quote! { u16 },
-        B::UnsignedByte => quote! { u8 },
-        B::Float => quote! { f32 },
-        B::Double => quote! { f64 },
-        B::Date => quote! { ::tandvard_runtime::Date },
-        B::DateTime => quote! { ::tandvard_runtime::DateTime },
-        B::Time => quote! { ::tandvard_runtime::Time },
-        B::Duration => quote! { ::tandvard_runtime::Duration },
-        B::GYear => quote! { ::tandvard_runtime::GYear },
-        B::GYearMonth => quote! { ::tandvard_runtime::GYearMonth },
-        B::GMonth => quote! { ::tandvard_runtime::GMonth },
-        B::GMonthDay => quote! { ::tandvard_runtime::GMonthDay },
-        B::GDay => quote! { ::tandvard_runtime::GDay },
-        B::Base64Binary => quote! { Vec<u8> },
-        B::HexBinary => quote! { ::tandvard_runtime::HexBinary },
-        B::NmTokens | B::IdRefs | B::Entities => {
-            quote! { ::tandvard_runtime::XsList<::tandvard_runtime::CompactString> }
+    let mut code = String::new();
+    let mut word = String::new();
+    for ch in builtin_rust(b).chars().chain(std::iter::once(' ')) {
+        if ch.is_ascii_alphanumeric() || ch == '_' {
+            word.push(ch);
+            continue;
         }
-        B::AnyType => quote! { ::tandvard_runtime::AnyElement },
-        _ => quote! { ::tandvard_runtime::CompactString },
+        if word.starts_with(|c: char| c.is_ascii_uppercase()) && word != "Vec" {
+            code.push_str("::tandvard_runtime::");
+        }
+        code.push_str(&word);
+        word.clear();
+        if ch != ' ' {
+            code.push(ch);
+        }
     }
+    code.parse()
+        .unwrap_or_else(|_| quote! { ::tandvard_runtime::CompactString })
 }
 
 fn builtin_is_text(b: Builtin) -> bool {
@@ -2309,10 +1955,6 @@ fn literal_for(b: Builtin, v: &str) -> Option<TokenStream> {
     }
 }
 
-fn is_complex(c: &Contract, q: &QName) -> bool {
-    matches!(c.type_def(q).map(|d| &d.kind), Some(TypeKind::Complex(_)))
-}
-
 fn base_is_enum(c: &Contract, base: Option<&QName>) -> bool {
     let Some(q) = base else { return false };
     match c.type_def(q).map(|d| &d.kind) {
@@ -2337,36 +1979,6 @@ fn has_checks(c: &Contract, q: &QName) -> bool {
             !s.facets.is_empty() || s.base.as_ref().is_some_and(|b| has_checks(c, b))
         }
         _ => false,
-    }
-}
-
-/// Named complex types referenced through single-valued (non-Vec) element fields.
-fn collect_single_refs(c: &Contract, kind: &TypeKind, out: &mut BTreeSet<String>) {
-    fn group(c: &Contract, g: &Group, many: bool, out: &mut BTreeSet<String>) {
-        let many = many || g.max_occurs != Some(1);
-        for p in &g.particles {
-            match p {
-                Particle::Element(e) => {
-                    if many || e.max_occurs != Some(1) {
-                        continue;
-                    }
-                    match &e.type_ {
-                        TypeUse::Named(q) => {
-                            out.insert(q.to_string());
-                        }
-                        TypeUse::Inline(def) => collect_single_refs(c, &def.kind, out),
-                        TypeUse::Builtin(_) => {}
-                    }
-                }
-                Particle::Group(g) => group(c, g, many, out),
-                Particle::Any(_) => {}
-            }
-        }
-    }
-    if let TypeKind::Complex(ct) = kind {
-        if let Content::Elements(g) = &ct.content {
-            group(c, g, false, out);
-        }
     }
 }
 
@@ -2440,87 +2052,4 @@ fn collect_group(
             Particle::Any(_) => {}
         }
     }
-}
-
-/// The element names that can start a particle (its first set).
-fn first_names(p: &Particle) -> Vec<QName> {
-    match p {
-        Particle::Element(e) => vec![e.name.clone()],
-        Particle::Any(_) => Vec::new(),
-        Particle::Group(g) => match g.kind {
-            GroupKind::Choice | GroupKind::All => {
-                g.particles.iter().flat_map(first_names).collect()
-            }
-            GroupKind::Sequence => {
-                let mut out = Vec::new();
-                for p in &g.particles {
-                    out.extend(first_names(p));
-                    let optional = match p {
-                        Particle::Element(e) => e.min_occurs == 0,
-                        Particle::Group(g) => g.min_occurs == 0,
-                        Particle::Any(w) => w.min_occurs == 0,
-                    };
-                    if !optional {
-                        break;
-                    }
-                }
-                out
-            }
-        },
-    }
-}
-
-/// Named complex types derived (by extension or restriction) from each named complex type,
-/// transitively, in name order.
-fn derived_types(c: &Contract) -> BTreeMap<String, Vec<String>> {
-    let mut children: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (key, def) in &c.types {
-        if let TypeKind::Complex(ct) = &def.kind {
-            if let Some(d) = &ct.base {
-                if is_complex(c, &d.base) {
-                    children
-                        .entry(d.base.to_string())
-                        .or_default()
-                        .push(key.clone());
-                }
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    for base in children.keys() {
-        let mut all: BTreeSet<String> = BTreeSet::new();
-        let mut stack: Vec<&String> = children[base].iter().collect();
-        while let Some(k) = stack.pop() {
-            if k != base && all.insert(k.clone()) {
-                stack.extend(children.get(k).into_iter().flatten());
-            }
-        }
-        out.insert(base.clone(), all.into_iter().collect());
-    }
-    out
-}
-
-fn is_abstract(c: &Contract, key: &str) -> bool {
-    matches!(c.types.get(key).map(|d| &d.kind), Some(TypeKind::Complex(ct)) if ct.is_abstract)
-}
-
-/// Whether a group can match no element at all.
-fn group_emptiable(g: &Group) -> bool {
-    if g.min_occurs == 0 {
-        return true;
-    }
-    let particle = |p: &Particle| match p {
-        Particle::Element(e) => e.min_occurs == 0,
-        Particle::Any(w) => w.min_occurs == 0,
-        Particle::Group(inner) => group_emptiable(inner),
-    };
-    match g.kind {
-        GroupKind::Choice => g.particles.is_empty() || g.particles.iter().any(particle),
-        GroupKind::Sequence | GroupKind::All => g.particles.iter().all(particle),
-    }
-}
-
-#[allow(dead_code)]
-fn span() -> Span {
-    Span::call_site()
 }
