@@ -99,6 +99,70 @@ fn named_items(r: &DiffReport) -> Vec<(RustChange, String)> {
         .collect()
 }
 
+/// The items a report names that the generated code lacks: `in_old` for removals,
+/// `in_new` otherwise.
+fn missing(
+    report: &DiffReport,
+    in_old: &BTreeSet<String>,
+    in_new: &BTreeSet<String>,
+) -> Vec<String> {
+    named_items(report)
+        .into_iter()
+        .filter(|(change, item)| {
+            let generated = if *change == RustChange::Removed {
+                in_old
+            } else {
+                in_new
+            };
+            !generated.contains(item)
+        })
+        .map(|(change, item)| format!("{change:?} {item}"))
+        .collect()
+}
+
+/// A schema whose names collide in Rust (see `tests/golden/collisions`), changed where the
+/// collision suffixes are: the report names `a_b2`, `LineItem2` and `DarkBlue2`.
+#[test]
+fn report_names_carry_collision_suffixes() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let old_xsd = std::fs::read_to_string(golden.join("collisions/schema.xsd")).expect("xsd");
+    let old_enum = std::fs::read_to_string(golden.join("enumeration/schema.xsd")).expect("xsd");
+    let new_xsd = old_xsd
+        .replace(
+            r#"<xs:element name="a_b" type="xs:string"/>"#,
+            r#"<xs:element name="a_b" type="xs:string" minOccurs="0"/>"#,
+        )
+        .replace(
+            r#"<xs:element name="qty" type="xs:int"/>"#,
+            r#"<xs:element name="qty" type="xs:long"/>"#,
+        );
+    let new_enum = old_enum.replace(r#"<xs:enumeration value="dark_blue"/>"#, "");
+    assert_ne!(old_xsd, new_xsd);
+    assert_ne!(old_enum, new_enum);
+    let dir = std::env::temp_dir().join(format!("diff-rust-names-{}", std::process::id()));
+    let write = |side: &str, xsd: &str, en: &str| {
+        let d = dir.join(side);
+        std::fs::create_dir_all(&d).expect("temp dir");
+        std::fs::write(d.join("collisions.xsd"), xsd).expect("write");
+        std::fs::write(d.join("enumeration.xsd"), en).expect("write");
+        load(&d)
+    };
+    let old = write("old", &old_xsd, &old_enum);
+    let new = write("new", &new_xsd, &new_enum);
+    let _ = std::fs::remove_dir_all(&dir);
+    let report = diff_contracts(&old, &new);
+    let items: Vec<String> = named_items(&report).into_iter().map(|(_, i)| i).collect();
+    for want in [
+        "collisions::Line::a_b2",
+        "collisions::LineItem2::qty",
+        "enumeration::Colour::DarkBlue2",
+    ] {
+        assert!(items.iter().any(|i| i == want), "{want} not in {items:?}");
+    }
+    let wrong = missing(&report, &generated_items(&old), &generated_items(&new));
+    assert!(wrong.is_empty(), "not generated: {wrong:?}");
+}
+
 #[test]
 fn rust_names_in_diff_reports_are_those_of_the_generated_code() {
     let mut cases: Vec<PathBuf> = std::fs::read_dir(fixtures())
@@ -114,19 +178,10 @@ fn rust_names_in_diff_reports_are_those_of_the_generated_code() {
         let (old, new) = (load(&case.join("old")), load(&case.join("new")));
         let report = diff_contracts(&old, &new);
         let (in_old, in_new) = (generated_items(&old), generated_items(&new));
-        for (change, item) in named_items(&report) {
-            let generated = if change == RustChange::Removed {
-                &in_old
-            } else {
-                &in_new
-            };
-            checked += 1;
-            if !generated.contains(&item) {
-                wrong.push(format!(
-                    "{}: {change:?} {item}",
-                    case.file_name().unwrap_or_default().to_string_lossy()
-                ));
-            }
+        checked += named_items(&report).len();
+        let name = case.file_name().unwrap_or_default().to_string_lossy();
+        for m in missing(&report, &in_old, &in_new) {
+            wrong.push(format!("{name}: {m}"));
         }
     }
     assert!(checked > 100, "items checked: {checked}");

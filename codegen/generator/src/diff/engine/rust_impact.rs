@@ -181,4 +181,23 @@ impl<'a> Engine<'a> {
             },
         }
     }
+
+    /// `item::Variant`, the variant of an enumeration value of the enum at `item`.
+    pub(super) fn enum_variant(
+        &self,
+        item: &str,
+        s: &SimpleType,
+        value: &str,
+        old_side: bool,
+    ) -> String {
+        let planned = s
+            .enumeration
+            .iter()
+            .position(|v| v.value == value)
+            .and_then(|i| self.layout(old_side).types().get(item)?.variants.get(i));
+        match planned {
+            Some(v) => format!("{item}::{}", v.name),
+            None => format!("{item}::{}", camel(value)),
+        }
+    }
 }

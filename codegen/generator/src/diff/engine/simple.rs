@@ -175,7 +175,7 @@ impl<'a> Engine<'a> {
                             ),
                             next_impact(impact(
                                 RustChange::Added,
-                                format!("{item}::{}", camel(&v.value)),
+                                self.enum_variant(item, ns, &v.value, false),
                                 "variant added to an exhaustive enum",
                                 Bump::Major,
                             )),
@@ -188,7 +188,7 @@ impl<'a> Engine<'a> {
                                     ov.doc.as_ref().and_then(|d| side(d, osrc)),
                                     v.doc.as_ref().and_then(|d| side(d, nsrc)),
                                     format!("Documentation of value '{}' of {what} changed.", v.value),
-                                    docs_impact(&format!("{item}::{}", camel(&v.value))),
+                                    docs_impact(&self.enum_variant(item, ns, &v.value, false)),
                                 ));
                             }
                         }
@@ -207,7 +207,7 @@ impl<'a> Engine<'a> {
                             ),
                             next_impact(impact(
                                 RustChange::Removed,
-                                format!("{item}::{}", camel(&v.value)),
+                                self.enum_variant(item_old, os, &v.value, true),
                                 "variant removed",
                                 Bump::Major,
                             )),

@@ -102,12 +102,19 @@ impl<'a> Engine<'a> {
         }
     }
 
-    pub(super) fn resolve(&self, t: &TypeUse, old_side: bool) -> Option<TypeDef> {
+    /// The definition of a type use: borrowed from the contract (so the layout knows its
+    /// nodes), or made up for a built-in.
+    pub(super) fn resolve<'t>(
+        &'t self,
+        t: &'t TypeUse,
+        old_side: bool,
+    ) -> Option<std::borrow::Cow<'t, TypeDef>> {
+        use std::borrow::Cow;
         let c = if old_side { self.old } else { self.new };
         match t {
-            TypeUse::Builtin(b) => Some(builtin_def(*b)),
-            TypeUse::Named(q) => c.type_def(q).cloned(),
-            TypeUse::Inline(d) => Some((**d).clone()),
+            TypeUse::Builtin(b) => Some(Cow::Owned(builtin_def(*b))),
+            TypeUse::Named(q) => c.type_def(q).map(Cow::Borrowed),
+            TypeUse::Inline(d) => Some(Cow::Borrowed(&**d)),
         }
     }
 
