@@ -242,6 +242,73 @@ pub(super) fn lis(seq: &[usize]) -> BTreeSet<usize> {
     keep
 }
 
+/// What the parts of a content comparison share: the two flattened models, the matched
+/// groups (old to new, new to old) and where the content is.
+#[derive(Clone, Copy)]
+struct ContentCx<'x, 'g> {
+    of: &'x Flat<'g>,
+    nf: &'x Flat<'g>,
+    gmap: &'x [Option<usize>],
+    rev: &'x [Option<usize>],
+    local: &'x str,
+    item_old: &'x str,
+    item: &'x str,
+    what: &'x str,
+    depth: usize,
+    inh: &'x Inherited,
+}
+
+/// Matches the groups of two flattened models: the roots, then children of matched parents
+/// by shared elements. Returns old to new and new to old.
+fn match_groups(of: &Flat<'_>, nf: &Flat<'_>) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let mut gmap: Vec<Option<usize>> = vec![None; of.groups.len()];
+    let mut rev: Vec<Option<usize>> = vec![None; nf.groups.len()];
+    if !of.groups.is_empty() && !nf.groups.is_empty() {
+        gmap[0] = Some(0);
+        rev[0] = Some(0);
+    }
+    for oi in 1..of.groups.len() {
+        let Some(op) = of.groups[oi].parent else {
+            continue;
+        };
+        let Some(np) = gmap[op] else { continue };
+        let og_ = &of.groups[oi];
+        let mut best: Option<(usize, (usize, usize, bool, usize))> = None;
+        for (ni, ng_) in nf.groups.iter().enumerate() {
+            if ng_.parent != Some(np) || rev[ni].is_some() {
+                continue;
+            }
+            let overlap = og_.keys.intersection(&ng_.keys).count();
+            let locals = |f: &Flat, g: &FGroup| -> BTreeSet<String> {
+                g.keys
+                    .iter()
+                    .filter_map(|k| f.by_key.get(k))
+                    .map(|&e| f.elems[e].e.name.local.clone())
+                    .collect()
+            };
+            let local_overlap = locals(of, og_).intersection(&locals(nf, ng_)).count();
+            let both_empty = og_.keys.is_empty() && ng_.keys.is_empty();
+            if overlap == 0 && local_overlap == 0 && !both_empty {
+                continue;
+            }
+            let score = (
+                overlap,
+                local_overlap,
+                og_.g.kind == ng_.g.kind,
+                usize::MAX - ni,
+            );
+            if best.as_ref().is_none_or(|(_, s)| score > *s) {
+                best = Some((ni, score));
+            }
+        }
+        if let Some((ni, _)) = best {
+            gmap[oi] = Some(ni);
+            rev[ni] = Some(oi);
+        }
+    }
+    (gmap, rev)
+}
+
 impl<'a> Engine<'a> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn cmp_content(
@@ -261,62 +328,45 @@ impl<'a> Engine<'a> {
         let nf = Flat::new(ng, &id);
         let inh = sink.inherited.clone().unwrap_or_default();
 
-        // Match groups: roots, then children of matched parents by shared elements.
-        let mut gmap: Vec<Option<usize>> = vec![None; of.groups.len()];
-        let mut rev: Vec<Option<usize>> = vec![None; nf.groups.len()];
-        if !of.groups.is_empty() && !nf.groups.is_empty() {
-            gmap[0] = Some(0);
-            rev[0] = Some(0);
-        }
-        for oi in 1..of.groups.len() {
-            let Some(op) = of.groups[oi].parent else {
-                continue;
-            };
-            let Some(np) = gmap[op] else { continue };
-            let og_ = &of.groups[oi];
-            let mut best: Option<(usize, (usize, usize, bool, usize))> = None;
-            for (ni, ng_) in nf.groups.iter().enumerate() {
-                if ng_.parent != Some(np) || rev[ni].is_some() {
-                    continue;
-                }
-                let overlap = og_.keys.intersection(&ng_.keys).count();
-                let locals = |f: &Flat, g: &FGroup| -> BTreeSet<String> {
-                    g.keys
-                        .iter()
-                        .filter_map(|k| f.by_key.get(k))
-                        .map(|&e| f.elems[e].e.name.local.clone())
-                        .collect()
-                };
-                let local_overlap = locals(&of, og_).intersection(&locals(&nf, ng_)).count();
-                let both_empty = og_.keys.is_empty() && ng_.keys.is_empty();
-                if overlap == 0 && local_overlap == 0 && !both_empty {
-                    continue;
-                }
-                let score = (
-                    overlap,
-                    local_overlap,
-                    og_.g.kind == ng_.g.kind,
-                    usize::MAX - ni,
-                );
-                if best.as_ref().is_none_or(|(_, s)| score > *s) {
-                    best = Some((ni, score));
-                }
-            }
-            if let Some((ni, _)) = best {
-                gmap[oi] = Some(ni);
-                rev[ni] = Some(oi);
-            }
-        }
-        let gpath = |f: &Flat, gi: usize| format!("{local}/{}", f.label(gi));
+        let (gmap, rev) = match_groups(&of, &nf);
+        let cx = ContentCx {
+            of: &of,
+            nf: &nf,
+            gmap: &gmap,
+            rev: &rev,
+            local,
+            item_old,
+            item,
+            what,
+            depth,
+            inh: &inh,
+        };
+        self.cmp_content_groups(sink, &cx);
+        let (renamed_old, renamed_new) = self.content_renames(&cx);
+        self.cmp_content_new_elements(sink, &cx, &renamed_old, &renamed_new);
+        self.cmp_content_old_elements(sink, &cx, &renamed_old);
+        self.cmp_content_order(sink, &cx);
+    }
 
-        // Group-level changes.
+    /// Group-level changes: compositor, occurrences, wildcards of matched groups.
+    fn cmp_content_groups(&self, sink: &mut Sink, cx: &ContentCx<'_, '_>) {
+        let ContentCx {
+            of,
+            nf,
+            gmap,
+            local,
+            item,
+            what,
+            ..
+        } = *cx;
+        let gpath = |f: &Flat, gi: usize| format!("{local}/{}", f.label(gi));
         for (oi, ni) in gmap
             .iter()
             .enumerate()
             .filter_map(|(o, n)| n.map(|n| (o, n)))
         {
             let (a, b) = (of.groups[oi].g, nf.groups[ni].g);
-            let path = gpath(&nf, ni);
+            let path = gpath(nf, ni);
             let gname = if ni == 0 {
                 format!("the content of {what}")
             } else {
@@ -401,9 +451,13 @@ impl<'a> Engine<'a> {
                 );
             }
         }
+    }
 
-        // Renames: one removed and one added element between the same matched neighbours,
-        // with the same type and occurrences.
+    /// Renames: one removed and one added element between the same matched neighbours, with the same type and occurrences.
+    fn content_renames(&self, cx: &ContentCx<'_, '_>) -> (BTreeMap<usize, usize>, BTreeSet<usize>) {
+        let ContentCx {
+            of, nf, gmap, inh, ..
+        } = *cx;
         let mut renamed_old: BTreeMap<usize, usize> = BTreeMap::new();
         let mut renamed_new: BTreeSet<usize> = BTreeSet::new();
         for (oi, ni) in gmap
@@ -462,8 +516,8 @@ impl<'a> Engine<'a> {
                 }
                 segs
             };
-            let os = segments(&od, &of, &nf);
-            let ns = segments(&nd, &nf, &of);
+            let os = segments(&od, of, nf);
+            let ns = segments(&nd, nf, of);
             for (prev, olist) in &os {
                 let Some(nlist) = ns.get(prev) else { continue };
                 if olist.len() != 1 || nlist.len() != 1 {
@@ -480,7 +534,29 @@ impl<'a> Engine<'a> {
             }
         }
 
-        // Elements in the new model.
+        (renamed_old, renamed_new)
+    }
+
+    /// Elements of the new model: added, renamed, or compared with the old one.
+    fn cmp_content_new_elements(
+        &self,
+        sink: &mut Sink,
+        cx: &ContentCx<'_, '_>,
+        renamed_old: &BTreeMap<usize, usize>,
+        renamed_new: &BTreeSet<usize>,
+    ) {
+        let ContentCx {
+            of,
+            nf,
+            gmap,
+            rev,
+            local,
+            item_old,
+            item,
+            what,
+            depth,
+            inh,
+        } = *cx;
         for (ni, fe) in nf.elems.iter().enumerate() {
             if inh.new_elems.contains(&fe.key) {
                 continue;
@@ -617,7 +693,25 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        // Elements only in the old model.
+    }
+
+    /// Elements only in the old model: removed.
+    fn cmp_content_old_elements(
+        &self,
+        sink: &mut Sink,
+        cx: &ContentCx<'_, '_>,
+        renamed_old: &BTreeMap<usize, usize>,
+    ) {
+        let ContentCx {
+            of,
+            nf,
+            gmap,
+            local,
+            item_old,
+            what,
+            inh,
+            ..
+        } = *cx;
         for (oi, fe) in of.elems.iter().enumerate() {
             if renamed_old.contains_key(&oi)
                 || nf.by_key.contains_key(&fe.key)
@@ -720,8 +814,20 @@ impl<'a> Engine<'a> {
                 ));
             }
         }
+    }
 
-        // Order within matched sequences.
+    /// Order within matched sequences: elements that moved.
+    fn cmp_content_order(&self, sink: &mut Sink, cx: &ContentCx<'_, '_>) {
+        let ContentCx {
+            of,
+            nf,
+            gmap,
+            local,
+            item,
+            what,
+            inh,
+            ..
+        } = *cx;
         for (oi, ni) in gmap
             .iter()
             .enumerate()
