@@ -2,6 +2,66 @@
 
 use super::*;
 
+/// What the parts of a simple type comparison share.
+#[derive(Clone, Copy)]
+struct SimpleCx<'x> {
+    os: &'x SimpleType,
+    ns: &'x SimpleType,
+    local: &'x str,
+    item_old: &'x str,
+    item: &'x str,
+    what: &'x str,
+    osrc: &'x Option<Source>,
+    nsrc: &'x Option<Source>,
+    /// The Rust representation changes (enum, alias or newtype).
+    repr_changed: bool,
+    /// No change has reported the representation change yet.
+    first_repr: bool,
+}
+
+/// How a simple type is generated: an enum, an alias of its built-in, or a checked newtype.
+fn repr(s: &SimpleType) -> &'static str {
+    if !s.enumeration.is_empty() {
+        "enum"
+    } else if s.facets.is_empty() && s.base.is_none() {
+        "plain"
+    } else {
+        "newtype"
+    }
+}
+
+impl SimpleCx<'_> {
+    /// The Rust impact of a representation change, or of validation only.
+    fn repr_impact(&self) -> RustImpact {
+        let (os, ns, item, item_old) = (self.os, self.ns, self.item, self.item_old);
+        if self.repr_changed {
+            impact(
+                RustChange::Retyped,
+                item,
+                format!("{item_old} ({}) → {item} ({})", repr(os), repr(ns)),
+                Bump::Major,
+            )
+        } else {
+            impact(
+                RustChange::None,
+                item,
+                "validation changes (no API change)",
+                Bump::Patch,
+            )
+        }
+    }
+
+    /// The first change reports the representation change; later ones their own impact.
+    fn next_impact(&mut self, default: RustImpact) -> RustImpact {
+        if self.repr_changed && self.first_repr {
+            self.first_repr = false;
+            self.repr_impact()
+        } else {
+            default
+        }
+    }
+}
+
 impl<'a> Engine<'a> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn cmp_simple(
@@ -15,35 +75,61 @@ impl<'a> Engine<'a> {
         what: &str,
         (osrc, nsrc): (&Option<Source>, &Option<Source>),
     ) {
-        let repr = |s: &SimpleType| -> &'static str {
-            if !s.enumeration.is_empty() {
-                "enum"
-            } else if s.facets.is_empty() && s.base.is_none() {
-                "plain"
-            } else {
-                "newtype"
-            }
-        };
         let repr_changed =
             repr(os) != repr(ns) && (repr(os) == "enum" || repr(ns) == "enum" || item_old != item);
-        let repr_impact = || {
-            if repr_changed {
-                impact(
-                    RustChange::Retyped,
-                    item,
-                    format!("{item_old} ({}) → {item} ({})", repr(os), repr(ns)),
-                    Bump::Major,
-                )
-            } else {
-                impact(
-                    RustChange::None,
-                    item,
-                    "validation changes (no API change)",
-                    Bump::Patch,
-                )
-            }
+        let mut cx = SimpleCx {
+            os,
+            ns,
+            local,
+            item_old,
+            item,
+            what,
+            osrc,
+            nsrc,
+            repr_changed,
+            first_repr: true,
         };
-        // Variety and primitive.
+        self.cmp_variety(sink, &cx);
+        self.cmp_enumerations(sink, &mut cx);
+        self.cmp_facets(sink, &mut cx);
+        if cx.repr_changed && cx.first_repr {
+            // The representation changed without a facet or enumeration change we reported
+            // (e.g. a named base appeared).
+            sink.raws.push(raw(
+                K::TypeChanged,
+                format!("{local}#base"),
+                side(
+                    os.base
+                        .as_ref()
+                        .map(|b| self.disp_old(b))
+                        .unwrap_or_else(|| variety_text(&os.variety)),
+                    osrc,
+                ),
+                side(
+                    ns.base
+                        .as_ref()
+                        .map(|b| self.disp(b))
+                        .unwrap_or_else(|| variety_text(&ns.variety)),
+                    nsrc,
+                ),
+                format!("The base of {what} changed."),
+                cx.repr_impact(),
+            ));
+        }
+    }
+
+    /// Variety (atomic, list, union) and primitive type.
+    fn cmp_variety(&self, sink: &mut Sink, cx: &SimpleCx<'_>) {
+        let SimpleCx {
+            os,
+            ns,
+            local,
+            item,
+            what,
+            osrc,
+            nsrc,
+            ..
+        } = *cx;
         match (&os.variety, &ns.variety) {
             (SimpleVariety::Atomic(a), SimpleVariety::Atomic(b)) => {
                 if a != b {
@@ -150,16 +236,21 @@ impl<'a> Engine<'a> {
                 ));
             }
         }
-        // Enumerations.
-        let mut first_repr = true;
-        let mut next_impact = |default: RustImpact| {
-            if repr_changed && first_repr {
-                first_repr = false;
-                repr_impact()
-            } else {
-                default
-            }
-        };
+    }
+
+    /// Enumeration values added, removed or documented; enumerations added or removed.
+    fn cmp_enumerations(&self, sink: &mut Sink, cx: &mut SimpleCx<'_>) {
+        let SimpleCx {
+            os,
+            ns,
+            local,
+            item_old,
+            item,
+            what,
+            osrc,
+            nsrc,
+            ..
+        } = *cx;
         match (os.enumeration.is_empty(), ns.enumeration.is_empty()) {
             (false, false) => {
                 for v in &ns.enumeration {
@@ -173,7 +264,7 @@ impl<'a> Engine<'a> {
                                 "Value '{}' added to {what}; old clients with a closed enumeration reject it when it arrives in a response.",
                                 v.value
                             ),
-                            next_impact(impact(
+                            cx.next_impact(impact(
                                 RustChange::Added,
                                 self.enum_variant(item, ns, &v.value, false),
                                 "variant added to an exhaustive enum",
@@ -205,7 +296,7 @@ impl<'a> Engine<'a> {
                                 "Value '{}' removed from {what}; old clients may still send it.",
                                 v.value
                             ),
-                            next_impact(impact(
+                            cx.next_impact(impact(
                                 RustChange::Removed,
                                 self.enum_variant(item_old, os, &v.value, true),
                                 "variant removed",
@@ -228,7 +319,7 @@ impl<'a> Engine<'a> {
                     None,
                     side(format!("enumeration: {vals}"), nsrc),
                     format!("{what} is now restricted to an enumeration."),
-                    next_impact(impact(
+                    cx.next_impact(impact(
                         RustChange::Retyped,
                         item,
                         "now an enum",
@@ -249,7 +340,7 @@ impl<'a> Engine<'a> {
                     side(format!("enumeration: {vals}"), osrc),
                     None,
                     format!("{what} is no longer restricted to an enumeration."),
-                    next_impact(impact(
+                    cx.next_impact(impact(
                         RustChange::Retyped,
                         item,
                         "no longer an enum",
@@ -259,7 +350,20 @@ impl<'a> Engine<'a> {
             }
             (true, true) => {}
         }
-        // Facets.
+    }
+
+    /// Facets narrowed, widened or changed.
+    fn cmp_facets(&self, sink: &mut Sink, cx: &mut SimpleCx<'_>) {
+        let SimpleCx {
+            os,
+            ns,
+            local,
+            item,
+            what,
+            osrc,
+            nsrc,
+            ..
+        } = *cx;
         for fc in lattice::facet_changes(&os.facets, &ns.facets) {
             let (kind, rq, rs) = match (fc.rel, fc.name) {
                 (Rel::Changed, "whiteSpace") => {
@@ -271,7 +375,7 @@ impl<'a> Engine<'a> {
             };
             let old_text = fc.old.clone().unwrap_or_else(|| format!("no {}", fc.name));
             let new_text = fc.new.clone().unwrap_or_else(|| format!("no {}", fc.name));
-            let rust = next_impact(impact(
+            let rust = cx.next_impact(impact(
                 RustChange::None,
                 item,
                 "validation changes (no API change)",
@@ -292,30 +396,6 @@ impl<'a> Engine<'a> {
                 ),
                 rq,
                 rs,
-            ));
-        }
-        if repr_changed && first_repr {
-            // The representation changed without a facet or enumeration change we reported
-            // (e.g. a named base appeared).
-            sink.raws.push(raw(
-                K::TypeChanged,
-                format!("{local}#base"),
-                side(
-                    os.base
-                        .as_ref()
-                        .map(|b| self.disp_old(b))
-                        .unwrap_or_else(|| variety_text(&os.variety)),
-                    osrc,
-                ),
-                side(
-                    ns.base
-                        .as_ref()
-                        .map(|b| self.disp(b))
-                        .unwrap_or_else(|| variety_text(&ns.variety)),
-                    nsrc,
-                ),
-                format!("The base of {what} changed."),
-                repr_impact(),
             ));
         }
     }
