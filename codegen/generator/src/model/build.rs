@@ -968,49 +968,60 @@ impl<'a> ContractBuilder<'a> {
                 if members.is_empty() {
                     return Ok(Some(Particle::Element(use_)));
                 }
-                // A substitution group head: a choice of the head (unless abstract) and every
-                // member that is not abstract, each a reference to its global element.
-                let mut alternatives = Vec::new();
-                let head_abstract = self
-                    .elements
-                    .get(&name.to_string())
-                    .is_some_and(|e| e.is_abstract);
-                if !head_abstract {
-                    alternatives.push(Particle::Element(ElementUse {
-                        min_occurs: 1,
-                        max_occurs: Some(1),
-                        ..use_.clone()
-                    }));
-                }
-                for m in members {
-                    self.global_element(&m, None)?;
-                    let Some(g) = self.elements.get(&m.to_string()).cloned() else {
-                        continue;
-                    };
-                    if g.is_abstract {
-                        continue;
-                    }
-                    alternatives.push(Particle::Element(ElementUse {
-                        name: m,
-                        type_: g.type_,
-                        min_occurs: 1,
-                        max_occurs: Some(1),
-                        nillable: g.nillable,
-                        default: g.default,
-                        fixed: g.fixed,
-                        is_ref: true,
-                        doc: g.doc,
-                        source: g.source,
-                    }));
-                }
-                Ok(Some(Particle::Group(Group {
-                    kind: GroupKind::Choice,
-                    min_occurs,
-                    max_occurs,
-                    particles: alternatives,
-                })))
+                self.substitution_choice(use_, members).map(Some)
             }
         }
+    }
+
+    /// A reference to a substitution group head: a choice of the head (unless abstract) and
+    /// every member that is not abstract, occurring as the reference does.
+    fn substitution_choice(
+        &mut self,
+        use_: ElementUse,
+        members: Vec<QName>,
+    ) -> Result<Particle, SchemaError> {
+        let (name, min_occurs, max_occurs) = (use_.name.clone(), use_.min_occurs, use_.max_occurs);
+        // A substitution group head: a choice of the head (unless abstract) and every
+        // member that is not abstract, each a reference to its global element.
+        let mut alternatives = Vec::new();
+        let head_abstract = self
+            .elements
+            .get(&name.to_string())
+            .is_some_and(|e| e.is_abstract);
+        if !head_abstract {
+            alternatives.push(Particle::Element(ElementUse {
+                min_occurs: 1,
+                max_occurs: Some(1),
+                ..use_.clone()
+            }));
+        }
+        for m in members {
+            self.global_element(&m, None)?;
+            let Some(g) = self.elements.get(&m.to_string()).cloned() else {
+                continue;
+            };
+            if g.is_abstract {
+                continue;
+            }
+            alternatives.push(Particle::Element(ElementUse {
+                name: m,
+                type_: g.type_,
+                min_occurs: 1,
+                max_occurs: Some(1),
+                nillable: g.nillable,
+                default: g.default,
+                fixed: g.fixed,
+                is_ref: true,
+                doc: g.doc,
+                source: g.source,
+            }));
+        }
+        Ok(Particle::Group(Group {
+            kind: GroupKind::Choice,
+            min_occurs,
+            max_occurs,
+            particles: alternatives,
+        }))
     }
 
     fn namespaces(&self) -> Vec<Namespace> {

@@ -574,36 +574,7 @@ impl<'a> Engine<'a> {
                 let Some((&oi, _)) = renamed_old.iter().find(|(_, n)| **n == ni) else {
                     continue;
                 };
-                let oe = of.elems[oi].e;
-                let (ocont, _) = of.container(of.elems[oi].group, item_old, &self.on);
-                let omember = if in_choice {
-                    format!("{ocont}::{}", self.variant_of(oe, true))
-                } else {
-                    format!("{ocont}::{}", self.field_of(oe, true, &oe.name.local))
-                };
-                let same_local = oe.name.local == ne.name.local;
-                let kind = if same_local {
-                    K::NamespaceChanged
-                } else {
-                    K::ElementRenamed
-                };
-                sink.raws.push(raw(
-                    kind,
-                    path.clone(),
-                    side(self.disp_old(&oe.name), &oe.source),
-                    side(&name, &ne.source),
-                    if same_local {
-                        format!("Element {name} in {what} changed namespace (qualification); old instances use another name.")
-                    } else {
-                        format!("Element {} in {what} was renamed to {name} (same place, same type).", self.disp_old(&oe.name))
-                    },
-                    if omember != member {
-                        impact(RustChange::Renamed, &member, format!("{omember} → {member}"), Bump::Major)
-                    } else {
-                        RustImpact::none(&member)
-                    },
-                ));
-                self.cmp_element_use(sink, oe, ne, &path, item_old, item, &member, what, depth);
+                self.cmp_renamed_element(sink, cx, oi, fe, &member, in_choice);
                 continue;
             }
             match of.by_key.get(&fe.key) {
@@ -693,6 +664,60 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+    }
+
+    /// An element of the new model that renames one of the old model.
+    fn cmp_renamed_element(
+        &self,
+        sink: &mut Sink,
+        cx: &ContentCx<'_, '_>,
+        oi: usize,
+        fe: &FElem<'_>,
+        member: &str,
+        in_choice: bool,
+    ) {
+        let ContentCx {
+            of,
+            local,
+            item_old,
+            item,
+            what,
+            depth,
+            ..
+        } = *cx;
+        let ne = fe.e;
+        let path = format!("{local}/{}", fe.key);
+        let name = self.disp(&ne.name);
+        let oe = of.elems[oi].e;
+        let (ocont, _) = of.container(of.elems[oi].group, item_old, &self.on);
+        let omember = if in_choice {
+            format!("{ocont}::{}", self.variant_of(oe, true))
+        } else {
+            format!("{ocont}::{}", self.field_of(oe, true, &oe.name.local))
+        };
+        let same_local = oe.name.local == ne.name.local;
+        let kind = if same_local {
+            K::NamespaceChanged
+        } else {
+            K::ElementRenamed
+        };
+        sink.raws.push(raw(
+            kind,
+            path.clone(),
+            side(self.disp_old(&oe.name), &oe.source),
+            side(&name, &ne.source),
+            if same_local {
+                format!("Element {name} in {what} changed namespace (qualification); old instances use another name.")
+            } else {
+                format!("Element {} in {what} was renamed to {name} (same place, same type).", self.disp_old(&oe.name))
+            },
+            if omember != member {
+                impact(RustChange::Renamed, member, format!("{omember} → {member}"), Bump::Major)
+            } else {
+                RustImpact::none(member)
+            },
+        ));
+        self.cmp_element_use(sink, oe, ne, &path, item_old, item, member, what, depth);
     }
 
     /// Elements only in the old model: removed.

@@ -1,6 +1,7 @@
 //! Interfaces, operations and messages: what changed in the WSDL, and the roots (message part elements) the schema comparison starts from.
 
 use super::*;
+use crate::model::PartShape;
 
 impl<'a> Engine<'a> {
     pub(super) fn fixed(&mut self, iface: &str, ops: Vec<String>, dirs: Directions, raw: Raw) {
@@ -255,7 +256,13 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        // Faults.
+        self.cmp_faults(iface, o, n);
+    }
+
+    /// Faults of an operation: added, removed, or with another detail element.
+    fn cmp_faults(&mut self, iface: &str, o: &'a Operation, n: &'a Operation) {
+        let base = format!("{iface}/{}", n.name);
+        let ops = vec![n.name.clone()];
         for nf in &n.faults {
             let of = o.faults.iter().find(|f| f.name == nf.name).or_else(|| {
                 o.faults.iter().find(|f| {
@@ -439,92 +446,120 @@ impl<'a> Engine<'a> {
             self.fixed(iface, ops.clone(), dirs, r);
         }
         for (oi, ni) in pairs {
-            let (op_, np) = (&o.body[oi], &n.body[ni]);
-            match ((&op_.element, &op_.type_), (&np.element, &np.type_)) {
-                ((Some(oe), _), (Some(ne), _)) => {
-                    let mo = self.mq(oe);
-                    if mo != *ne {
-                        let kind = if mo.local == ne.local {
-                            K::NamespaceChanged
-                        } else {
-                            K::ElementRenamed
-                        };
-                        let r = raw(
-                            kind,
-                            format!("{base}/body/{}", np.name),
-                            side(self.disp_old(oe), &None),
-                            side(self.disp(ne), &None),
+            self.cmp_body_part(iface, op, label, dirs, &o.body[oi], &n.body[ni]);
+        }
+        self.cmp_headers(iface, op, label, dirs, o, n);
+    }
+
+    /// A body part of the old message and the part of the new one it pairs with.
+    fn cmp_body_part(
+        &mut self,
+        iface: &str,
+        op: &str,
+        label: &str,
+        dirs: Directions,
+        op_: &'a PartShape,
+        np: &'a PartShape,
+    ) {
+        let base = format!("{iface}/{op}/{label}");
+        let ops = vec![op.to_string()];
+        match ((&op_.element, &op_.type_), (&np.element, &np.type_)) {
+            ((Some(oe), _), (Some(ne), _)) => {
+                let mo = self.mq(oe);
+                if mo != *ne {
+                    let kind = if mo.local == ne.local {
+                        K::NamespaceChanged
+                    } else {
+                        K::ElementRenamed
+                    };
+                    let r = raw(
+                        kind,
+                        format!("{base}/body/{}", np.name),
+                        side(self.disp_old(oe), &None),
+                        side(self.disp(ne), &None),
+                        format!(
+                            "The {label} of {op} is now element {} instead of {}.",
+                            self.disp(ne),
+                            self.disp_old(oe)
+                        ),
+                        impact(
+                            RustChange::Renamed,
+                            self.nn.element_path(ne),
                             format!(
-                                "The {label} of {op} is now element {} instead of {}.",
-                                self.disp(ne),
-                                self.disp_old(oe)
+                                "{} → {}",
+                                self.on.element_path(oe),
+                                self.nn.element_path(ne)
                             ),
-                            impact(
-                                RustChange::Renamed,
-                                self.nn.element_path(ne),
-                                format!(
-                                    "{} → {}",
-                                    self.on.element_path(oe),
-                                    self.nn.element_path(ne)
-                                ),
-                                Bump::Major,
-                            ),
-                        );
-                        self.fixed(iface, ops.clone(), dirs, r);
-                    }
+                            Bump::Major,
+                        ),
+                    );
+                    self.fixed(iface, ops.clone(), dirs, r);
+                }
+                self.roots.push(Root {
+                    iface: Some(iface.to_string()),
+                    op: Some(op.to_string()),
+                    dirs,
+                    anchor: Anchor::Elem(oe.to_string(), ne.to_string()),
+                    instance: format!("{op}/{label}/{ne}"),
+                });
+            }
+            ((None, Some(ot)), (None, Some(nt))) => {
+                // rpc: compare the part types here; named types become roots.
+                let mut sink = Sink::default();
+                let ctx = format!("{}{}", camel(op), camel(label));
+                self.cmp_type_use(
+                    &mut sink,
+                    ot,
+                    nt,
+                    "",
+                    (&ctx, &ctx, &self.nn.client_method(iface, op)),
+                    &format!("part {}", np.name),
+                    0,
+                );
+                let path = format!("{base}/body/{}", np.name);
+                for mut r in sink.raws {
+                    r.local = format!("{path}{}", r.local);
+                    self.fixed(iface, ops.clone(), dirs, r);
+                }
+                for (a, local) in sink.children {
                     self.roots.push(Root {
                         iface: Some(iface.to_string()),
                         op: Some(op.to_string()),
                         dirs,
-                        anchor: Anchor::Elem(oe.to_string(), ne.to_string()),
-                        instance: format!("{op}/{label}/{ne}"),
+                        anchor: a,
+                        instance: format!("{op}/{label}/{}{local}", np.name),
                     });
                 }
-                ((None, Some(ot)), (None, Some(nt))) => {
-                    // rpc: compare the part types here; named types become roots.
-                    let mut sink = Sink::default();
-                    let ctx = format!("{}{}", camel(op), camel(label));
-                    self.cmp_type_use(
-                        &mut sink,
-                        ot,
-                        nt,
-                        "",
-                        (&ctx, &ctx, &self.nn.client_method(iface, op)),
-                        &format!("part {}", np.name),
-                        0,
-                    );
-                    let path = format!("{base}/body/{}", np.name);
-                    for mut r in sink.raws {
-                        r.local = format!("{path}{}", r.local);
-                        self.fixed(iface, ops.clone(), dirs, r);
-                    }
-                    for (a, local) in sink.children {
-                        self.roots.push(Root {
-                            iface: Some(iface.to_string()),
-                            op: Some(op.to_string()),
-                            dirs,
-                            anchor: a,
-                            instance: format!("{op}/{label}/{}{local}", np.name),
-                        });
-                    }
-                }
-                _ => {
-                    let r = raw(
-                        K::TypeChanged,
-                        format!("{base}/body/{}", np.name),
-                        side(format!("part {}", op_.name), &None),
-                        side(format!("part {}", np.name), &None),
-                        format!(
-                            "Body part {} of the {label} of {op} switched between element and type.",
-                            np.name
-                        ),
-                        self.message_impact(iface, op, format!("{label} type changes")),
-                    );
-                    self.fixed(iface, ops.clone(), dirs, r);
-                }
+            }
+            _ => {
+                let r = raw(
+                    K::TypeChanged,
+                    format!("{base}/body/{}", np.name),
+                    side(format!("part {}", op_.name), &None),
+                    side(format!("part {}", np.name), &None),
+                    format!(
+                        "Body part {} of the {label} of {op} switched between element and type.",
+                        np.name
+                    ),
+                    self.message_impact(iface, op, format!("{label} type changes")),
+                );
+                self.fixed(iface, ops.clone(), dirs, r);
             }
         }
-        // Headers: by element.
+    }
+
+    /// Header parts, matched by element.
+    fn cmp_headers(
+        &mut self,
+        iface: &str,
+        op: &str,
+        label: &str,
+        dirs: Directions,
+        o: &'a MessageShape,
+        n: &'a MessageShape,
+    ) {
+        let base = format!("{iface}/{op}/{label}");
+        let ops = vec![op.to_string()];
         for nh in &n.headers {
             let oh = o
                 .headers

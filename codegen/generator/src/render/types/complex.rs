@@ -12,10 +12,23 @@ impl TypeRenderer<'_, '_> {
     ) -> Vec<TokenStream> {
         let name = format_ident!("{}", path.name);
         let doc = self.doc(def.doc.as_deref());
-        let module = path.module.clone();
         let mut fields = self.planned_fields(path);
         let mut items = Vec::new();
+        self.attribute_fields(def, c, path, &mut fields);
+        let is_empty = self.content_fields(c, path, &mut fields, &mut items);
+        items.insert(0, struct_item(&name, doc, &fields, is_empty));
+        items
+    }
 
+    /// The attribute fields, and the one pass over the start tag's attributes that reads them.
+    fn attribute_fields(
+        &mut self,
+        def: &TypeDef,
+        c: &ComplexType,
+        path: &RustPath,
+        fields: &mut FieldSet,
+    ) {
+        let module = path.module.clone();
         // Attributes: one pass over the start tag's attributes, matching each declared one
         // by local name (then namespace); anything else goes to `other_attr`, which checks
         // `xsi:type`/`xsi:nil`, keeps what an `xs:anyAttribute` admits and rejects the rest.
@@ -130,9 +143,19 @@ impl TypeRenderer<'_, '_> {
                 #(#finish)*
             }
         };
+    }
 
+    /// The content fields: text, a simple value, or the fields of the model group (with the
+    /// text around them when mixed). Returns whether the element is always empty.
+    fn content_fields(
+        &mut self,
+        c: &ComplexType,
+        path: &RustPath,
+        fields: &mut FieldSet,
+        items: &mut Vec<TokenStream>,
+    ) -> bool {
+        let module = path.module.clone();
         let mut is_empty = false;
-        let mut mixed = false;
         match &c.content {
             Content::Empty if c.mixed => {
                 // Text only (mixed content without child elements).
@@ -170,9 +193,8 @@ impl TypeRenderer<'_, '_> {
                 fields.simple = true;
             }
             Content::Elements(g) => {
-                mixed = c.mixed;
-                self.group_fields(g, &module, &path.name, &mut fields, &mut items);
-                if mixed {
+                self.group_fields(g, &module, &path.name, fields, items);
+                if c.mixed {
                     let fname = fields.claim("text").name;
                     let ident = format_ident!("{}", fname);
                     let lident = local_of(&fname);
@@ -186,87 +208,7 @@ impl TypeRenderer<'_, '_> {
                 }
             }
         }
-
-        let decls = &fields.decls;
-        let inits = fields.inits();
-        let attr_writes = &fields.attr_writes;
-        let content_writes = &fields.content_writes;
-        let other_reads = &fields.reads;
-        let attr_check = &fields.attr_check;
-        let read_body = if fields.simple {
-            quote! {
-                #attr_check
-                #(#other_reads)*
-                Ok(Self { #(#inits),* })
-            }
-        } else if is_empty {
-            quote! {
-                #attr_check
-                r.expect_empty(start)?;
-                Ok(Self { #(#inits),* })
-            }
-        } else {
-            let (first, take) = match &fields.mixed_text {
-                Some((_, lident)) => (
-                    quote! { let mut next = r.first_child_mixed(&start)?; },
-                    quote! { let #lident = r.take_mixed(); },
-                ),
-                None => (
-                    quote! { let mut next = r.first_child(&start)?; },
-                    TokenStream::new(),
-                ),
-            };
-            quote! {
-                #attr_check
-                #first
-                #(#other_reads)*
-                r.end(next)?;
-                #take
-                Ok(Self { #(#inits),* })
-            }
-        };
-        let mixed_start = match &fields.mixed_text {
-            Some((ident, _)) => quote! { w.mixed_text(&self.#ident); },
-            None => TokenStream::new(),
-        };
-        let _ = mixed;
-        let write_body = if is_empty {
-            quote! {
-                w.start(name);
-                #(#attr_writes)*
-                w.end_empty();
-            }
-        } else {
-            quote! {
-                w.start(name);
-                #(#attr_writes)*
-                w.close_start();
-                #mixed_start
-                #(#content_writes)*
-                w.end(name);
-            }
-        };
-        items.insert(
-            0,
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq)]
-                pub struct #name {
-                    #(#decls,)*
-                }
-                impl ::tandvard_runtime::XmlRead for #name {
-                    fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, start: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
-                        #read_body
-                    }
-                }
-                impl ::tandvard_runtime::XmlWrite for #name {
-                    fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
-                        #write_body
-                    }
-                }
-            },
-        );
-        items
+        is_empty
     }
 
     pub(super) fn any_ns(&mut self, wc: &Wildcard) -> TokenStream {
@@ -302,6 +244,85 @@ impl TypeRenderer<'_, '_> {
             quote! { ::tandvard_runtime::Nillable<#inner> }
         } else {
             inner
+        }
+    }
+}
+
+/// The struct of a complex type with its `XmlRead` and `XmlWrite` impls.
+fn struct_item(name: &Ident, doc: TokenStream, fields: &FieldSet, is_empty: bool) -> TokenStream {
+    let decls = &fields.decls;
+    let inits = fields.inits();
+    let attr_writes = &fields.attr_writes;
+    let content_writes = &fields.content_writes;
+    let other_reads = &fields.reads;
+    let attr_check = &fields.attr_check;
+    let read_body = if fields.simple {
+        quote! {
+            #attr_check
+            #(#other_reads)*
+            Ok(Self { #(#inits),* })
+        }
+    } else if is_empty {
+        quote! {
+            #attr_check
+            r.expect_empty(start)?;
+            Ok(Self { #(#inits),* })
+        }
+    } else {
+        let (first, take) = match &fields.mixed_text {
+            Some((_, lident)) => (
+                quote! { let mut next = r.first_child_mixed(&start)?; },
+                quote! { let #lident = r.take_mixed(); },
+            ),
+            None => (
+                quote! { let mut next = r.first_child(&start)?; },
+                TokenStream::new(),
+            ),
+        };
+        quote! {
+            #attr_check
+            #first
+            #(#other_reads)*
+            r.end(next)?;
+            #take
+            Ok(Self { #(#inits),* })
+        }
+    };
+    let mixed_start = match &fields.mixed_text {
+        Some((ident, _)) => quote! { w.mixed_text(&self.#ident); },
+        None => TokenStream::new(),
+    };
+    let write_body = if is_empty {
+        quote! {
+            w.start(name);
+            #(#attr_writes)*
+            w.end_empty();
+        }
+    } else {
+        quote! {
+            w.start(name);
+            #(#attr_writes)*
+            w.close_start();
+            #mixed_start
+            #(#content_writes)*
+            w.end(name);
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #(#decls,)*
+        }
+        impl ::tandvard_runtime::XmlRead for #name {
+            fn read<'i>(r: &mut ::tandvard_runtime::Reader<'i>, start: ::tandvard_runtime::Start<'i>) -> Result<Self, ::tandvard_runtime::Error> {
+                #read_body
+            }
+        }
+        impl ::tandvard_runtime::XmlWrite for #name {
+            fn write(&self, w: &mut ::tandvard_runtime::Writer, name: &str) {
+                #write_body
+            }
         }
     }
 }

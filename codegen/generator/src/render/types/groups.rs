@@ -103,213 +103,248 @@ impl TypeRenderer<'_, '_> {
 
     /// The type for a choice or a non-flattened sequence, with `read_group`/`write_group`.
     pub(super) fn group_type(&mut self, g: &Group, path: &RustPath) -> Vec<TokenStream> {
+        if g.kind == GroupKind::Choice {
+            self.choice_type(g, path)
+        } else {
+            self.sequence_type(g, path)
+        }
+    }
+
+    /// A choice: an enum with a variant per alternative.
+    fn choice_type(&mut self, g: &Group, path: &RustPath) -> Vec<TokenStream> {
         let name = format_ident!("{}", path.name);
         let module = path.module.clone();
         let mut items = Vec::new();
-        if g.kind == GroupKind::Choice {
-            let mut vscope = self.planned_variants(path);
-            let mut variants = Vec::new();
-            let mut reads = Vec::new();
-            let mut writes = Vec::new();
-            for p in &g.particles {
-                match p {
-                    Particle::Element(e) => {
-                        let vname = format_ident!("{}", vscope.claim(&camel(&e.name.local)).name);
-                        let single = ElementUse {
+        let mut vscope = self.planned_variants(path);
+        let mut alts = Alternatives::default();
+        for p in &g.particles {
+            match p {
+                Particle::Element(e) => {
+                    let vname = format_ident!("{}", vscope.claim(&camel(&e.name.local)).name);
+                    self.element_alternative(e, path, &vname, &mut alts, &mut items);
+                }
+                Particle::Group(inner) => {
+                    let firsts = first_names(p);
+                    let vname_s = firsts
+                        .first()
+                        .map(|q| camel(&q.local))
+                        .unwrap_or_else(|| "Group".to_string());
+                    let vname = format_ident!("{}", vscope.claim(&vname_s).name);
+                    let ipath = self.claim_type(&module, &format!("{}{}", path.name, vname));
+                    let inner_items = self.group_type(
+                        &Group {
                             min_occurs: 1,
                             max_occurs: Some(1),
-                            ..e.clone()
-                        };
-                        let mut fs = FieldSet::default();
-                        self.particle_field(
-                            &Particle::Element(single),
-                            &module,
-                            &path.name,
-                            &mut fs,
-                            &mut items,
-                        );
-                        let ty = self.element_value_type(e, &module, &path.name);
-                        let ns = self.ns_const(e.name.ns.as_deref().unwrap_or(""));
-                        let local = Literal::byte_string(e.name.local.as_bytes());
-                        let written = self.prefixed(&e.name);
-                        let repeated = e.max_occurs != Some(1);
-                        let boxed = self.layout.needs_box(&e.type_) && !repeated;
-                        if repeated {
-                            let min = e.min_occurs.max(1) as usize;
-                            let max_tok = opt_usize(e.max_occurs);
-                            variants.push(quote! { #vname(Vec<#ty>) });
-                            reads.push(quote! {
-                                if r.matches(s, #ns, #local) {
-                                    return Ok(Some(Self::#vname(r.rep(next, #ns, #local, #min, #max_tok)?)));
+                            ..inner.clone()
+                        },
+                        &ipath,
+                    );
+                    items.extend(inner_items);
+                    self.push(&module, Vec::new(), true);
+                    let ity = self.path_tokens(&module, &ipath);
+                    let checks = firsts
+                        .iter()
+                        .map(|q| {
+                            let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
+                            let local = Literal::byte_string(q.local.as_bytes());
+                            quote! { r.matches(s, #ns, #local) }
+                        })
+                        .collect::<Vec<_>>();
+                    let many = inner.max_occurs != Some(1);
+                    if many {
+                        alts.variants.push(quote! { #vname(Vec<#ity>) });
+                        alts.reads.push(quote! {
+                            if #(#checks)||* {
+                                let mut items = Vec::new();
+                                while let Some(v) = #ity::read_group(r, next)? {
+                                    items.push(v);
                                 }
-                            });
-                            writes.push(quote! { Self::#vname(v) => w.elems(#written, v) });
-                        } else if boxed {
-                            variants.push(quote! { #vname(Box<#ty>) });
-                            reads.push(quote! {
-                                if r.matches(s, #ns, #local) {
-                                    return Ok(Some(Self::#vname(Box::new(r.req(next, #ns, #local)?))));
-                                }
-                            });
-                            writes.push(quote! { Self::#vname(v) => w.elem(#written, &**v) });
-                        } else {
-                            variants.push(quote! { #vname(#ty) });
-                            reads.push(quote! {
-                                if r.matches(s, #ns, #local) {
-                                    return Ok(Some(Self::#vname(r.req(next, #ns, #local)?)));
-                                }
-                            });
-                            writes.push(quote! { Self::#vname(v) => w.elem(#written, v) });
-                        }
-                    }
-                    Particle::Group(inner) => {
-                        let firsts = first_names(p);
-                        let vname_s = firsts
-                            .first()
-                            .map(|q| camel(&q.local))
-                            .unwrap_or_else(|| "Group".to_string());
-                        let vname = format_ident!("{}", vscope.claim(&vname_s).name);
-                        let ipath = self.claim_type(&module, &format!("{}{}", path.name, vname));
-                        let inner_items = self.group_type(
-                            &Group {
-                                min_occurs: 1,
-                                max_occurs: Some(1),
-                                ..inner.clone()
-                            },
-                            &ipath,
-                        );
-                        items.extend(inner_items);
-                        self.push(&module, Vec::new(), true);
-                        let ity = self.path_tokens(&module, &ipath);
-                        let checks = firsts
-                            .iter()
-                            .map(|q| {
-                                let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
-                                let local = Literal::byte_string(q.local.as_bytes());
-                                quote! { r.matches(s, #ns, #local) }
-                            })
-                            .collect::<Vec<_>>();
-                        let many = inner.max_occurs != Some(1);
-                        if many {
-                            variants.push(quote! { #vname(Vec<#ity>) });
-                            reads.push(quote! {
-                                if #(#checks)||* {
-                                    let mut items = Vec::new();
-                                    while let Some(v) = #ity::read_group(r, next)? {
-                                        items.push(v);
-                                    }
-                                    return Ok(Some(Self::#vname(items)));
-                                }
-                            });
-                            writes.push(quote! { Self::#vname(items) => { for v in items { v.write_group(w); } } });
-                        } else {
-                            variants.push(quote! { #vname(#ity) });
-                            // The inner group starts with exactly these names, so once one
-                            // matched it reads (or fails); `s` is not used after the call.
-                            reads.push(quote! {
-                                if #(#checks)||* {
-                                    return Ok(#ity::read_group(r, next)?.map(Self::#vname));
-                                }
-                            });
-                            writes.push(quote! { Self::#vname(v) => v.write_group(w) });
-                        }
-                    }
-                    Particle::Any(wc) => {
-                        let vname = format_ident!("{}", vscope.claim("Any").name);
-                        let ns_expr = self.any_ns(wc);
-                        variants.push(quote! { #vname(Vec<::tandvard_runtime::AnyElement>) });
-                        reads.push(quote! {
-                            if r.any_matches(#ns_expr, s.ns) {
-                                return Ok(Some(Self::#vname(r.any(next, #ns_expr, 1, Some(1))?)));
+                                return Ok(Some(Self::#vname(items)));
                             }
                         });
-                        writes.push(quote! { Self::#vname(v) => w.any(v) });
+                        alts.writes.push(quote! { Self::#vname(items) => { for v in items { v.write_group(w); } } });
+                    } else {
+                        alts.variants.push(quote! { #vname(#ity) });
+                        // The inner group starts with exactly these names, so once one
+                        // matched it reads (or fails); `s` is not used after the call.
+                        alts.reads.push(quote! {
+                            if #(#checks)||* {
+                                return Ok(#ity::read_group(r, next)?.map(Self::#vname));
+                            }
+                        });
+                        alts.writes
+                            .push(quote! { Self::#vname(v) => v.write_group(w) });
+                    }
+                }
+                Particle::Any(wc) => {
+                    let vname = format_ident!("{}", vscope.claim("Any").name);
+                    let ns_expr = self.any_ns(wc);
+                    alts.variants
+                        .push(quote! { #vname(Vec<::tandvard_runtime::AnyElement>) });
+                    alts.reads.push(quote! {
+                        if r.any_matches(#ns_expr, s.ns) {
+                            return Ok(Some(Self::#vname(r.any(next, #ns_expr, 1, Some(1))?)));
+                        }
+                    });
+                    alts.writes.push(quote! { Self::#vname(v) => w.any(v) });
+                }
+            }
+        }
+        let Alternatives {
+            variants,
+            reads,
+            writes,
+        } = alts;
+        let bind_s = if variants.is_empty() {
+            quote! { let _ = (r, next); }
+        } else {
+            quote! { let Some(s) = next.as_ref() else { return Ok(None) }; }
+        };
+        // An empty choice (every alternative abstract) is matched by value.
+        let scrutinee = if variants.is_empty() {
+            quote! { *self }
+        } else {
+            quote! { self }
+        };
+        items.insert(0, quote! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants,)*
+            }
+            impl #name {
+                /// Reads one alternative, or returns `None` when `next` starts none of them.
+                pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
+                    #bind_s
+                    #(#reads)*
+                    Ok(None)
+                }
+                /// Writes the alternative.
+                pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
+                    match #scrutinee {
+                        #(#writes,)*
                     }
                 }
             }
-            let bind_s = if variants.is_empty() {
-                quote! { let _ = (r, next); }
-            } else {
-                quote! { let Some(s) = next.as_ref() else { return Ok(None) }; }
-            };
-            // An empty choice (every alternative abstract) is matched by value.
-            let scrutinee = if variants.is_empty() {
-                quote! { *self }
-            } else {
-                quote! { self }
-            };
-            items.insert(0, quote! {
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #name {
-                    #(#variants,)*
-                }
-                impl #name {
-                    /// Reads one alternative, or returns `None` when `next` starts none of them.
-                    pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
-                        #bind_s
-                        #(#reads)*
-                        Ok(None)
-                    }
-                    /// Writes the alternative.
-                    pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
-                        match #scrutinee {
-                            #(#writes,)*
-                        }
-                    }
+        });
+        items
+    }
+
+    /// The variant, reader arm and writer arm of an element alternative of a choice.
+    fn element_alternative(
+        &mut self,
+        e: &ElementUse,
+        path: &RustPath,
+        vname: &Ident,
+        alts: &mut Alternatives,
+        items: &mut Vec<TokenStream>,
+    ) {
+        let module = path.module.clone();
+        let single = ElementUse {
+            min_occurs: 1,
+            max_occurs: Some(1),
+            ..e.clone()
+        };
+        let mut fs = FieldSet::default();
+        self.particle_field(
+            &Particle::Element(single),
+            &module,
+            &path.name,
+            &mut fs,
+            items,
+        );
+        let ty = self.element_value_type(e, &module, &path.name);
+        let ns = self.ns_const(e.name.ns.as_deref().unwrap_or(""));
+        let local = Literal::byte_string(e.name.local.as_bytes());
+        let written = self.prefixed(&e.name);
+        let repeated = e.max_occurs != Some(1);
+        let boxed = self.layout.needs_box(&e.type_) && !repeated;
+        if repeated {
+            let min = e.min_occurs.max(1) as usize;
+            let max_tok = opt_usize(e.max_occurs);
+            alts.variants.push(quote! { #vname(Vec<#ty>) });
+            alts.reads.push(quote! {
+                if r.matches(s, #ns, #local) {
+                    return Ok(Some(Self::#vname(r.rep(next, #ns, #local, #min, #max_tok)?)));
                 }
             });
+            alts.writes
+                .push(quote! { Self::#vname(v) => w.elems(#written, v) });
+        } else if boxed {
+            alts.variants.push(quote! { #vname(Box<#ty>) });
+            alts.reads.push(quote! {
+                if r.matches(s, #ns, #local) {
+                    return Ok(Some(Self::#vname(Box::new(r.req(next, #ns, #local)?))));
+                }
+            });
+            alts.writes
+                .push(quote! { Self::#vname(v) => w.elem(#written, &**v) });
         } else {
-            let mut fields = self.planned_fields(path);
-            let once = Group {
-                min_occurs: 1,
-                max_occurs: Some(1),
-                ..g.clone()
-            };
-            self.group_fields(&once, &module, &path.name, &mut fields, &mut items);
-            let decls = &fields.decls;
-            let reads = &fields.reads;
-            let names = fields.inits();
-            let writes = &fields.content_writes;
-            let firsts: Vec<TokenStream> = first_names(&Particle::Group(g.clone()))
-                .iter()
-                .map(|q| {
-                    let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
-                    let local = Literal::byte_string(q.local.as_bytes());
-                    quote! { r.matches(s, #ns, #local) }
-                })
-                .collect();
-            // A group that starts with a wildcard (no first names) starts at any element.
-            let starts = if firsts.is_empty() {
-                quote! { let Some(_) = next_in.as_ref() else { return Ok(None) }; }
-            } else {
-                quote! {
-                    let Some(s) = next_in.as_ref() else { return Ok(None) };
-                    if !(#(#firsts)||*) {
-                        return Ok(None);
-                    }
-                }
-            };
-            items.insert(0, quote! {
-                #[derive(Debug, Clone, PartialEq)]
-                pub struct #name {
-                    #(#decls,)*
-                }
-                impl #name {
-                    /// Reads the group, or returns `None` when `next_in` does not start it.
-                    pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next_in: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
-                        #starts
-                        let mut next = next_in.take();
-                        #(#reads)*
-                        *next_in = next;
-                        Ok(Some(Self { #(#names),* }))
-                    }
-                    /// Writes the group's elements.
-                    pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
-                        #(#writes)*
-                    }
+            alts.variants.push(quote! { #vname(#ty) });
+            alts.reads.push(quote! {
+                if r.matches(s, #ns, #local) {
+                    return Ok(Some(Self::#vname(r.req(next, #ns, #local)?)));
                 }
             });
+            alts.writes
+                .push(quote! { Self::#vname(v) => w.elem(#written, v) });
         }
+    }
+
+    /// A sequence or `xs:all` that is not flattened into its parent: a struct.
+    fn sequence_type(&mut self, g: &Group, path: &RustPath) -> Vec<TokenStream> {
+        let name = format_ident!("{}", path.name);
+        let module = path.module.clone();
+        let mut items = Vec::new();
+        let mut fields = self.planned_fields(path);
+        let once = Group {
+            min_occurs: 1,
+            max_occurs: Some(1),
+            ..g.clone()
+        };
+        self.group_fields(&once, &module, &path.name, &mut fields, &mut items);
+        let decls = &fields.decls;
+        let reads = &fields.reads;
+        let names = fields.inits();
+        let writes = &fields.content_writes;
+        let firsts: Vec<TokenStream> = first_names(&Particle::Group(g.clone()))
+            .iter()
+            .map(|q| {
+                let ns = self.ns_const(q.ns.as_deref().unwrap_or(""));
+                let local = Literal::byte_string(q.local.as_bytes());
+                quote! { r.matches(s, #ns, #local) }
+            })
+            .collect();
+        // A group that starts with a wildcard (no first names) starts at any element.
+        let starts = if firsts.is_empty() {
+            quote! { let Some(_) = next_in.as_ref() else { return Ok(None) }; }
+        } else {
+            quote! {
+                let Some(s) = next_in.as_ref() else { return Ok(None) };
+                if !(#(#firsts)||*) {
+                    return Ok(None);
+                }
+            }
+        };
+        items.insert(0, quote! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#decls,)*
+            }
+            impl #name {
+                /// Reads the group, or returns `None` when `next_in` does not start it.
+                pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next_in: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
+                    #starts
+                    let mut next = next_in.take();
+                    #(#reads)*
+                    *next_in = next;
+                    Ok(Some(Self { #(#names),* }))
+                }
+                /// Writes the group's elements.
+                pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
+                    #(#writes)*
+                }
+            }
+        });
         items
     }
 
@@ -474,4 +509,12 @@ impl TypeRenderer<'_, '_> {
             #(#finals)*
         });
     }
+}
+
+/// The variants of a choice being rendered, with their reader and writer arms.
+#[derive(Default)]
+struct Alternatives {
+    variants: Vec<TokenStream>,
+    reads: Vec<TokenStream>,
+    writes: Vec<TokenStream>,
 }
