@@ -73,13 +73,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
 }
 
 fn run_inner(args: &DiffArgs) -> Result<bool, String> {
-    let catalog = match &args.catalog {
-        Some(p) if p.extension().is_some_and(|e| e == "tsv") => {
-            Catalog::from_tsv(p).map_err(|e| e.to_string())?
-        }
-        Some(p) => Catalog::from_xml_catalog(p).map_err(|e| e.to_string())?,
-        None => Catalog::new(),
-    };
+    let catalog = Catalog::load(args.catalog.as_deref()).map_err(|e| e.to_string())?;
     let accepted = match &args.accepted {
         Some(p) => Some(AcceptedList::read(p)?),
         None => None,

@@ -91,14 +91,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_catalog(path: Option<&PathBuf>) -> Result<Catalog, tandvard_codegen::Error> {
-    match path {
-        Some(p) if p.extension().is_some_and(|e| e == "tsv") => Ok(Catalog::from_tsv(p)?),
-        Some(p) => Ok(Catalog::from_xml_catalog(p)?),
-        None => Ok(Catalog::new()),
-    }
-}
-
 /// When `generate` replaced a snapshot, writes what changed in the contracts next to it
 /// (`contract-changes.md`), as the diff command would report it.
 fn write_change_report(
@@ -135,7 +127,7 @@ fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
             catalog,
             runtime_dependency,
         } => {
-            let catalog = load_catalog(catalog.as_ref())?;
+            let catalog = Catalog::load(catalog.as_deref())?;
             let opts = tandvard_codegen::generate::GenerateOptions {
                 contracts,
                 out: out.clone(),
@@ -188,7 +180,7 @@ fn run(cli: Cli) -> Result<ExitCode, tandvard_codegen::Error> {
             output,
             catalog,
         } => {
-            let catalog = load_catalog(catalog.as_ref())?;
+            let catalog = Catalog::load(catalog.as_deref())?;
             let loaded = tandvard_codegen::load_contracts(&contracts, &catalog)?;
             let text = loaded.contract.to_snapshot();
             match output {

@@ -447,23 +447,7 @@ fn run_set(opts: &Options, mut set: Set) -> (Vec<Check>, SetSummary) {
 
     // 1. Generate.
     let started = Instant::now();
-    let mut gens: Vec<GenResult> = Vec::new();
-    for i in 0..set.units.len() {
-        let out = gen_dir.join(format!("u{i}.rs"));
-        let _ = std::fs::remove_file(&out);
-        let r = generate_unit(opts, &set, i, &out);
-        if opts.verbose {
-            match &r {
-                GenResult::Ok { lines, .. } => {
-                    eprintln!("  gen {:<70} ok ({lines} lines)", set.units[i].id)
-                }
-                GenResult::Err(e) | GenResult::Crash(e) => {
-                    eprintln!("  gen {:<70} ERR {}", set.units[i].id, first_line(e))
-                }
-            }
-        }
-        gens.push(r);
-    }
+    let gens = generate_units(opts, &set, &gen_dir);
     summary.gen_seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "  generated {}/{} units in {:.1}s",
@@ -475,54 +459,7 @@ fn run_set(opts: &Options, mut set: Set) -> (Vec<Check>, SetSummary) {
     );
 
     // 2. Compile, in batches; expected-invalid schemas that were accepted are not compiled.
-    let mut has_instances = vec![false; set.units.len()];
-    for inst in &set.instances {
-        has_instances[inst.unit] = true;
-    }
-    let mut to_compile: Vec<(usize, PathBuf, usize, usize)> = Vec::new();
-    for (i, g) in gens.iter().enumerate() {
-        if let GenResult::Ok {
-            file,
-            lines,
-            messages,
-            ..
-        } = g
-        {
-            if set.units[i].expect != UnitExpect::Invalid {
-                to_compile.push((i, file.clone(), *lines, *messages));
-            }
-        }
-    }
-    to_compile.sort_by_key(|(i, _, _, _)| (!has_instances[*i], *i));
-    let mut batches: Vec<Batch> = Vec::new();
-    let mut lines_in_batch = 0;
-    for (i, file, lines, _) in &to_compile {
-        let run = has_instances[*i];
-        let start_new = match batches.last() {
-            None => true,
-            Some(b) => {
-                b.run != run
-                    || b.units.len() >= opts.batch
-                    || (lines_in_batch + lines > opts.batch_lines && !b.units.is_empty())
-            }
-        };
-        if start_new {
-            let n = batches.len();
-            batches.push(Batch {
-                package: format!("conf-{set_slug}-b{n}"),
-                dir: root.join(format!("b{n}")),
-                units: Vec::new(),
-                run,
-            });
-            lines_in_batch = 0;
-        }
-        lines_in_batch += lines;
-        batches
-            .last_mut()
-            .expect("just pushed")
-            .units
-            .push((*i, file.clone()));
-    }
+    let batches = plan_batches(opts, &set, &gens, &set_slug, &root);
     let target = opts
         .cargo_target
         .as_ref()
@@ -544,32 +481,51 @@ fn run_set(opts: &Options, mut set: Set) -> (Vec<Check>, SetSummary) {
 
     // 3. Read instances.
     let started = Instant::now();
-    let mut read: BTreeMap<usize, ReadResult> = BTreeMap::new();
-    if opts.compile {
-        for b in batches.iter().filter(|b| b.run) {
-            let items: Vec<(usize, usize, PathBuf)> = set
-                .instances
-                .iter()
-                .enumerate()
-                .filter(|(_, inst)| {
-                    b.units.iter().any(|(u, _)| *u == inst.unit)
-                        && matches!(compiled.get(&inst.unit), Some(Ok(())))
-                })
-                .map(|(k, inst)| (k, inst.unit, inst.path.clone()))
-                .collect();
-            if items.is_empty() {
-                continue;
-            }
-            let binary = target.join("debug").join(&b.package);
-            let out_dir = root.join("out").join(&b.package);
-            let _ = std::fs::remove_dir_all(&out_dir);
-            read.extend(harness::run(&binary, &out_dir, &items, opts.item_timeout));
-        }
-    }
+    let read = if opts.compile {
+        read_instances(opts, &set, &batches, &compiled, &target, &root)
+    } else {
+        BTreeMap::new()
+    };
     summary.run_seconds = started.elapsed().as_secs_f64();
 
     // 4. Score.
     let mut checks = Vec::new();
+    score_units(opts, &set, &gens, &compiled, &mut summary, &mut checks);
+    score_instances(&set, &gens, &read, &mut summary, &mut checks);
+    summary.generated_lines = gens
+        .iter()
+        .map(|g| match g {
+            GenResult::Ok { lines, .. } => *lines,
+            _ => 0,
+        })
+        .sum();
+    let mut notes: BTreeMap<String, usize> = BTreeMap::new();
+    for g in &gens {
+        if let GenResult::Ok { warnings, .. } = g {
+            summary.warnings += warnings.len();
+            for w in warnings {
+                *notes.entry(categorize(w)).or_default() += 1;
+            }
+        }
+    }
+    let mut notes: Vec<(String, usize)> = notes.into_iter().collect();
+    notes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    summary.top_warnings = notes.into_iter().take(5).collect();
+    summary.checks = checks.len();
+    summary.passed = checks.iter().filter(|c| c.pass).count();
+    print_set(&set, &summary, &checks, opts.verbose);
+    (checks, summary)
+}
+
+/// Checks of the set's schemas: generated (or rejected, as expected) and compiled.
+fn score_units(
+    opts: &Options,
+    set: &Set,
+    gens: &[GenResult],
+    compiled: &harness::CompileResults,
+    summary: &mut SetSummary,
+    checks: &mut Vec<Check>,
+) {
     for (i, unit) in set.units.iter().enumerate() {
         let expect = match unit.expect {
             UnitExpect::Valid => "valid",
@@ -645,6 +601,16 @@ fn run_set(opts: &Options, mut set: Set) -> (Vec<Check>, SetSummary) {
             detail,
         });
     }
+}
+
+/// Checks of the set's instances: read and written back equal (or rejected, as expected).
+fn score_instances(
+    set: &Set,
+    gens: &[GenResult],
+    read: &BTreeMap<usize, ReadResult>,
+    summary: &mut SetSummary,
+    checks: &mut Vec<Check>,
+) {
     for (k, inst) in set.instances.iter().enumerate() {
         let expect = match inst.expect {
             InstanceExpect::Valid => "valid",
@@ -739,29 +705,6 @@ fn run_set(opts: &Options, mut set: Set) -> (Vec<Check>, SetSummary) {
             detail,
         });
     }
-    summary.generated_lines = gens
-        .iter()
-        .map(|g| match g {
-            GenResult::Ok { lines, .. } => *lines,
-            _ => 0,
-        })
-        .sum();
-    let mut notes: BTreeMap<String, usize> = BTreeMap::new();
-    for g in &gens {
-        if let GenResult::Ok { warnings, .. } = g {
-            summary.warnings += warnings.len();
-            for w in warnings {
-                *notes.entry(categorize(w)).or_default() += 1;
-            }
-        }
-    }
-    let mut notes: Vec<(String, usize)> = notes.into_iter().collect();
-    notes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    summary.top_warnings = notes.into_iter().take(5).collect();
-    summary.checks = checks.len();
-    summary.passed = checks.iter().filter(|c| c.pass).count();
-    print_set(&set, &summary, &checks, opts.verbose);
-    (checks, summary)
 }
 
 fn print_set(set: &Set, s: &SetSummary, checks: &[Check], verbose: bool) {
@@ -1052,4 +995,118 @@ fn write_reports(opts: &Options, checks: &[Check], summaries: &[SetSummary]) {
         &json,
         serde_json::to_string_pretty(summaries).unwrap_or_default(),
     );
+}
+
+/// Generates each unit of the set into `gen_dir`.
+fn generate_units(opts: &Options, set: &Set, gen_dir: &Path) -> Vec<GenResult> {
+    let mut gens: Vec<GenResult> = Vec::new();
+    for i in 0..set.units.len() {
+        let out = gen_dir.join(format!("u{i}.rs"));
+        let _ = std::fs::remove_file(&out);
+        let r = generate_unit(opts, set, i, &out);
+        if opts.verbose {
+            match &r {
+                GenResult::Ok { lines, .. } => {
+                    eprintln!("  gen {:<70} ok ({lines} lines)", set.units[i].id)
+                }
+                GenResult::Err(e) | GenResult::Crash(e) => {
+                    eprintln!("  gen {:<70} ERR {}", set.units[i].id, first_line(e))
+                }
+            }
+        }
+        gens.push(r);
+    }
+    gens
+}
+
+/// The batch crates units are compiled in: units with instances first (their batches are
+/// run), expected-invalid schemas that were accepted left out.
+fn plan_batches(
+    opts: &Options,
+    set: &Set,
+    gens: &[GenResult],
+    set_slug: &str,
+    root: &Path,
+) -> Vec<Batch> {
+    let mut has_instances = vec![false; set.units.len()];
+    for inst in &set.instances {
+        has_instances[inst.unit] = true;
+    }
+    let mut to_compile: Vec<(usize, PathBuf, usize, usize)> = Vec::new();
+    for (i, g) in gens.iter().enumerate() {
+        if let GenResult::Ok {
+            file,
+            lines,
+            messages,
+            ..
+        } = g
+        {
+            if set.units[i].expect != UnitExpect::Invalid {
+                to_compile.push((i, file.clone(), *lines, *messages));
+            }
+        }
+    }
+    to_compile.sort_by_key(|(i, _, _, _)| (!has_instances[*i], *i));
+    let mut batches: Vec<Batch> = Vec::new();
+    let mut lines_in_batch = 0;
+    for (i, file, lines, _) in &to_compile {
+        let run = has_instances[*i];
+        let start_new = match batches.last() {
+            None => true,
+            Some(b) => {
+                b.run != run
+                    || b.units.len() >= opts.batch
+                    || (lines_in_batch + lines > opts.batch_lines && !b.units.is_empty())
+            }
+        };
+        if start_new {
+            let n = batches.len();
+            batches.push(Batch {
+                package: format!("conf-{set_slug}-b{n}"),
+                dir: root.join(format!("b{n}")),
+                units: Vec::new(),
+                run,
+            });
+            lines_in_batch = 0;
+        }
+        lines_in_batch += lines;
+        batches
+            .last_mut()
+            .expect("just pushed")
+            .units
+            .push((*i, file.clone()));
+    }
+    batches
+}
+
+/// Reads (and writes back) the instances of each batch that is run.
+fn read_instances(
+    opts: &Options,
+    set: &Set,
+    batches: &[Batch],
+    compiled: &harness::CompileResults,
+    target: &Path,
+    root: &Path,
+) -> BTreeMap<usize, ReadResult> {
+    let mut read: BTreeMap<usize, ReadResult> = BTreeMap::new();
+    for b in batches.iter().filter(|b| b.run) {
+        let items: Vec<(usize, usize, PathBuf)> = set
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, inst)| {
+                b.units.iter().any(|(u, _)| *u == inst.unit)
+                    && matches!(compiled.get(&inst.unit), Some(Ok(())))
+            })
+            .map(|(k, inst)| (k, inst.unit, inst.path.clone()))
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let binary = target.join("debug").join(&b.package);
+        let out_dir = root.join("out").join(&b.package);
+        let _ = std::fs::remove_dir_all(&out_dir);
+        read.extend(harness::run(&binary, &out_dir, &items, opts.item_timeout));
+    }
+    read
 }

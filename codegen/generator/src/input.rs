@@ -105,7 +105,7 @@ pub fn load_contracts(paths: &[PathBuf], catalog: &Catalog) -> Result<LoadedCont
             for doc in set.documents() {
                 for pt in &doc.port_types {
                     port_types.insert(
-                        QName::new(pt.name.namespace.as_deref(), &pt.name.local),
+                        QName::new(pt.name.ns.as_deref(), &pt.name.local),
                         (pt.documentation.clone(), Some(pt.pos.clone())),
                     );
                 }

@@ -6,6 +6,10 @@
 //! - [`schema`]: XSD loading through xsd-parser's parser and interpreter, with an offline
 //!   resolver and a source index (file and line of every declaration).
 //! - [`model`]: the contract model both the renderer and the diff work from.
+//! - [`layout`]: the Rust layout of a contract (every generated name and field shape), which
+//!   the renderer emits from and the diff reads the Rust impact of a change from.
+//! - [`render`]: the generated crate's code, emitted from the layout.
+//! - [`diff`]: what changed between two contract revisions.
 //! - [`sample`]: valid sample messages of any element, made from the model.
 //! - [`validate`]: checks an XML element against the model (for tools without generated code).
 
@@ -16,6 +20,7 @@ pub mod builder;
 pub mod diff;
 pub mod generate;
 pub mod input;
+pub mod layout;
 pub mod model;
 pub mod render;
 pub mod sample;

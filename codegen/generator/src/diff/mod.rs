@@ -21,7 +21,6 @@ mod engine;
 pub mod kinds;
 mod lattice;
 mod report;
-mod rust;
 pub mod source;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -39,7 +39,7 @@ pub struct ModelInput<'a> {
 
 /// Builds the contract model.
 pub fn build_contract(input: &ModelInput<'_>) -> Result<Contract, SchemaError> {
-    let mut b = Builder::new(input.schemas, input.base_dir);
+    let mut b = ContractBuilder::new(input.schemas, input.base_dir);
     let interfaces = b.interfaces(input)?;
     if input.operations.is_empty() {
         b.xsd_roots(input.xsd_roots)?;
@@ -59,7 +59,7 @@ pub fn build_contract(input: &ModelInput<'_>) -> Result<Contract, SchemaError> {
 
 type Key = (IdentType, Option<String>, String);
 
-struct Builder<'a> {
+struct ContractBuilder<'a> {
     loaded: &'a LoadedSchemas,
     base_dir: &'a Path,
     lookup: BTreeMap<Key, TypeIdent>,
@@ -73,7 +73,7 @@ struct Builder<'a> {
     substitutions: BTreeMap<QName, Vec<QName>>,
 }
 
-impl<'a> Builder<'a> {
+impl<'a> ContractBuilder<'a> {
     fn new(loaded: &'a LoadedSchemas, base_dir: &'a Path) -> Self {
         let mut lookup = BTreeMap::new();
         for ident in loaded.types.items.keys() {
@@ -144,8 +144,8 @@ impl<'a> Builder<'a> {
     fn interfaces(&mut self, input: &ModelInput<'_>) -> Result<Vec<Interface>, SchemaError> {
         let mut by_port: BTreeMap<(QName, Option<QName>), Interface> = BTreeMap::new();
         for op in input.operations {
-            let port_type = wsdl_qname(&op.port_type);
-            let binding = op.binding.as_ref().map(wsdl_qname);
+            let port_type = op.port_type.clone();
+            let binding = op.binding.clone();
             let (doc, pos) = input
                 .port_types
                 .get(&port_type)
@@ -157,7 +157,7 @@ impl<'a> Builder<'a> {
                 name: port_type.local.clone(),
                 port_type: port_type.clone(),
                 binding: binding.clone(),
-                service: op.service.as_ref().map(wsdl_qname),
+                service: op.service.clone(),
                 soap: match op.soap {
                     wsdl::SoapVersion::Soap11 => SoapVersion::Soap11,
                     wsdl::SoapVersion::Soap12 => SoapVersion::Soap12,
@@ -210,7 +210,7 @@ impl<'a> Builder<'a> {
             .map(|h| self.part(&h.part))
             .collect::<Result<_, _>>()?;
         Ok(MessageShape {
-            message: wsdl_qname(&m.message),
+            message: m.message.clone(),
             body,
             headers,
         })
@@ -220,7 +220,7 @@ impl<'a> Builder<'a> {
         let element = match &f.part {
             Some(p) => match &p.content {
                 wsdl::PartContent::Element(q) => {
-                    let q = wsdl_qname(q);
+                    let q = q.clone();
                     self.global_element(&q, Some(&p.pos))?;
                     Some(q)
                 }
@@ -230,7 +230,7 @@ impl<'a> Builder<'a> {
         };
         Ok(FaultShape {
             name: f.name.clone(),
-            message: wsdl_qname(&f.message),
+            message: f.message.clone(),
             element,
         })
     }
@@ -238,7 +238,7 @@ impl<'a> Builder<'a> {
     fn part(&mut self, p: &wsdl::Part) -> Result<PartShape, SchemaError> {
         match &p.content {
             wsdl::PartContent::Element(q) => {
-                let q = wsdl_qname(q);
+                let q = q.clone();
                 self.global_element(&q, Some(&p.pos))?;
                 Ok(PartShape {
                     name: p.name.clone(),
@@ -247,7 +247,7 @@ impl<'a> Builder<'a> {
                 })
             }
             wsdl::PartContent::Type(q) => {
-                let q = wsdl_qname(q);
+                let q = q.clone();
                 let ty = self.type_by_qname(&q, Some(&p.pos))?;
                 Ok(PartShape {
                     name: p.name.clone(),
@@ -968,49 +968,60 @@ impl<'a> Builder<'a> {
                 if members.is_empty() {
                     return Ok(Some(Particle::Element(use_)));
                 }
-                // A substitution group head: a choice of the head (unless abstract) and every
-                // member that is not abstract, each a reference to its global element.
-                let mut alternatives = Vec::new();
-                let head_abstract = self
-                    .elements
-                    .get(&name.to_string())
-                    .is_some_and(|e| e.is_abstract);
-                if !head_abstract {
-                    alternatives.push(Particle::Element(ElementUse {
-                        min_occurs: 1,
-                        max_occurs: Some(1),
-                        ..use_.clone()
-                    }));
-                }
-                for m in members {
-                    self.global_element(&m, None)?;
-                    let Some(g) = self.elements.get(&m.to_string()).cloned() else {
-                        continue;
-                    };
-                    if g.is_abstract {
-                        continue;
-                    }
-                    alternatives.push(Particle::Element(ElementUse {
-                        name: m,
-                        type_: g.type_,
-                        min_occurs: 1,
-                        max_occurs: Some(1),
-                        nillable: g.nillable,
-                        default: g.default,
-                        fixed: g.fixed,
-                        is_ref: true,
-                        doc: g.doc,
-                        source: g.source,
-                    }));
-                }
-                Ok(Some(Particle::Group(Group {
-                    kind: GroupKind::Choice,
-                    min_occurs,
-                    max_occurs,
-                    particles: alternatives,
-                })))
+                self.substitution_choice(use_, members).map(Some)
             }
         }
+    }
+
+    /// A reference to a substitution group head: a choice of the head (unless abstract) and
+    /// every member that is not abstract, occurring as the reference does.
+    fn substitution_choice(
+        &mut self,
+        use_: ElementUse,
+        members: Vec<QName>,
+    ) -> Result<Particle, SchemaError> {
+        let (name, min_occurs, max_occurs) = (use_.name.clone(), use_.min_occurs, use_.max_occurs);
+        // A substitution group head: a choice of the head (unless abstract) and every
+        // member that is not abstract, each a reference to its global element.
+        let mut alternatives = Vec::new();
+        let head_abstract = self
+            .elements
+            .get(&name.to_string())
+            .is_some_and(|e| e.is_abstract);
+        if !head_abstract {
+            alternatives.push(Particle::Element(ElementUse {
+                min_occurs: 1,
+                max_occurs: Some(1),
+                ..use_.clone()
+            }));
+        }
+        for m in members {
+            self.global_element(&m, None)?;
+            let Some(g) = self.elements.get(&m.to_string()).cloned() else {
+                continue;
+            };
+            if g.is_abstract {
+                continue;
+            }
+            alternatives.push(Particle::Element(ElementUse {
+                name: m,
+                type_: g.type_,
+                min_occurs: 1,
+                max_occurs: Some(1),
+                nillable: g.nillable,
+                default: g.default,
+                fixed: g.fixed,
+                is_ref: true,
+                doc: g.doc,
+                source: g.source,
+            }));
+        }
+        Ok(Particle::Group(Group {
+            kind: GroupKind::Choice,
+            min_occurs,
+            max_occurs,
+            particles: alternatives,
+        }))
     }
 
     fn namespaces(&self) -> Vec<Namespace> {
@@ -1069,7 +1080,7 @@ impl<'a> Builder<'a> {
 /// The XML namespace: its prefix `xml` is predeclared and never written.
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 
-fn alias_of(target: TypeUse, b: &mut Builder<'_>) -> TypeKind {
+fn alias_of(target: TypeUse, b: &mut ContractBuilder<'_>) -> TypeKind {
     match target {
         TypeUse::Builtin(builtin) => TypeKind::Simple(SimpleType {
             variety: SimpleVariety::Atomic(builtin),
@@ -1242,13 +1253,6 @@ pub fn doc_text(parts: &[String]) -> Option<String> {
         None
     } else {
         Some(paras.join("\n\n"))
-    }
-}
-
-fn wsdl_qname(q: &wsdl::QName) -> QName {
-    QName {
-        ns: q.namespace.clone(),
-        local: q.local.clone(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! next to the generated crate as a snapshot (stable, sorted JSON).
 
 pub mod build;
+mod prune;
 
 use std::collections::BTreeMap;
 use std::fmt;

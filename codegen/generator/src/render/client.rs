@@ -15,7 +15,6 @@ use super::interfaces::IfacePlan;
 /// caller puts them behind the `client` and `blocking` features).
 pub(super) fn render(p: &IfacePlan) -> (TokenStream, TokenStream) {
     let client = &p.client;
-    let blocking = &p.blocking;
     let iface_doc = &p.doc;
     let port_type = &p.port_type;
     let transport = quote! { ::tandvard_runtime::transport::Transport };
@@ -56,72 +55,12 @@ pub(super) fn render(p: &IfacePlan) -> (TokenStream, TokenStream) {
             }
         }
     });
-    let mut methods = Vec::new();
-    let mut blocking_methods = Vec::new();
-    for op in &p.ops {
-        let m = &op.method;
-        let konst = &op.konst;
-        let fault = &op.fault;
-        let req = &op.request.ty;
-        let doc = &op.doc;
-        let mut lets = Vec::new();
-        let mut refs = Vec::new();
-        for (i, h) in op.headers.iter().enumerate() {
-            let v = quote::format_ident!("h{}", i);
-            let f = &h.field;
-            let msg = format!(
-                "the {} header block is not set: call {}::{} first",
-                h.element.q,
-                p.client,
-                p.headers
-                    .iter()
-                    .find(|c| c.field == h.field)
-                    .map(|c| c.setter.to_string())
-                    .unwrap_or_default()
-            );
-            lets.push(quote! {
-                let Some(#v) = self.#f.as_ref() else {
-                    return Err(::tandvard_runtime::client::Error::Request(#msg.into()));
-                };
-            });
-            refs.push(quote! { #v as &dyn ::tandvard_runtime::client::HeaderValue });
-        }
-        let (resp_ty, call) = match &op.response {
-            Some(r) => {
-                let ty = &r.ty;
-                (
-                    quote! { #ty },
-                    quote! { self.soap.call(&#konst, &request, &[#(#refs),*]).await },
-                )
-            }
-            None => (
-                quote! { () },
-                quote! { self.soap.call_one_way(&#konst, &request, &[#(#refs),*]).await },
-            ),
-        };
-        methods.push(quote! {
-            #doc
-            pub async fn #m(&self, request: #req) -> Result<#resp_ty, ::tandvard_runtime::client::Error<#fault>> {
-                #(#lets)*
-                #call
-            }
-        });
-        blocking_methods.push(quote! {
-            #doc
-            pub fn #m(&self, request: #req) -> Result<#resp_ty, ::tandvard_runtime::client::Error<#fault>> {
-                self.runtime.run(self.client.#m(request))
-            }
-        });
-    }
+    let (methods, blocking_methods) = operation_methods(p);
     let client_doc = format!(
         " Client of `{port_type}`: one method per operation, over a [`Transport`]({transport_path}) \
          ([`HttpsTransport`]({https_path}) by default).",
         transport_path = "tandvard_runtime::transport::Transport",
         https_path = "tandvard_runtime::transport::HttpsTransport",
-    );
-    let blocking_doc = format!(
-        " Blocking client of `{port_type}`, for programs without an async runtime: runs each \
-         call of a [`{client}`] on a private current-thread runtime."
     );
     let https_ctor = if p.has_endpoint {
         quote! {
@@ -189,7 +128,83 @@ pub(super) fn render(p: &IfacePlan) -> (TokenStream, TokenStream) {
             #(#methods)*
         }
     };
-    let blocking_items = quote! {
+    (client_items, blocking_client(p, &blocking_methods))
+}
+
+/// The async method of each operation, and its blocking twin.
+fn operation_methods(p: &IfacePlan) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut methods = Vec::new();
+    let mut blocking_methods = Vec::new();
+    for op in &p.ops {
+        let m = &op.method;
+        let konst = &op.konst;
+        let fault = &op.fault;
+        let req = &op.request.ty;
+        let doc = &op.doc;
+        let mut lets = Vec::new();
+        let mut refs = Vec::new();
+        for (i, h) in op.headers.iter().enumerate() {
+            let v = quote::format_ident!("h{}", i);
+            let f = &h.field;
+            let msg = format!(
+                "the {} header block is not set: call {}::{} first",
+                h.element.q,
+                p.client,
+                p.headers
+                    .iter()
+                    .find(|c| c.field == h.field)
+                    .map(|c| c.setter.to_string())
+                    .unwrap_or_default()
+            );
+            lets.push(quote! {
+                let Some(#v) = self.#f.as_ref() else {
+                    return Err(::tandvard_runtime::client::Error::Request(#msg.into()));
+                };
+            });
+            refs.push(quote! { #v as &dyn ::tandvard_runtime::client::HeaderValue });
+        }
+        let (resp_ty, call) = match &op.response {
+            Some(r) => {
+                let ty = &r.ty;
+                (
+                    quote! { #ty },
+                    quote! { self.soap.call(&#konst, &request, &[#(#refs),*]).await },
+                )
+            }
+            None => (
+                quote! { () },
+                quote! { self.soap.call_one_way(&#konst, &request, &[#(#refs),*]).await },
+            ),
+        };
+        methods.push(quote! {
+            #doc
+            pub async fn #m(&self, request: #req) -> Result<#resp_ty, ::tandvard_runtime::client::Error<#fault>> {
+                #(#lets)*
+                #call
+            }
+        });
+        blocking_methods.push(quote! {
+            #doc
+            pub fn #m(&self, request: #req) -> Result<#resp_ty, ::tandvard_runtime::client::Error<#fault>> {
+                self.runtime.run(self.client.#m(request))
+            }
+        });
+    }
+    (methods, blocking_methods)
+}
+
+/// The blocking client: the async client run on a private current-thread runtime.
+fn blocking_client(p: &IfacePlan, blocking_methods: &[TokenStream]) -> TokenStream {
+    let client = &p.client;
+    let blocking = &p.blocking;
+    let port_type = &p.port_type;
+    let transport = quote! { ::tandvard_runtime::transport::Transport };
+    let https = quote! { ::tandvard_runtime::transport::HttpsTransport };
+    let blocking_doc = format!(
+        " Blocking client of `{port_type}`, for programs without an async runtime: runs each \
+         call of a [`{client}`] on a private current-thread runtime."
+    );
+    quote! {
         #[doc = #blocking_doc]
         pub struct #blocking<T: #transport = #https> {
             client: #client<T>,
@@ -212,6 +227,5 @@ pub(super) fn render(p: &IfacePlan) -> (TokenStream, TokenStream) {
 
             #(#blocking_methods)*
         }
-    };
-    (client_items, blocking_items)
+    }
 }

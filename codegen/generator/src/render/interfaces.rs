@@ -22,13 +22,14 @@
 //!
 //! The client's `RetryPolicy::with_override` changes the class of an operation at run time.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::names::{Scope, camel, snake};
 use super::types::ModuleCode;
+use crate::layout::names::{Scope, snake};
+use crate::layout::{InterfaceLayout, Layout};
 use crate::model::{
     Builtin, ComplexType, Content, Contract, ElementUse, GroupKind, Interface, Operation, Particle,
     QName, SimpleVariety, TypeDef, TypeKind, TypeUse,
@@ -256,13 +257,10 @@ pub(super) fn doc_attrs(text: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
-fn element_plan(
-    q: &QName,
-    element_paths: &BTreeMap<String, (String, String)>,
-) -> Option<ElementPlan> {
-    let (module, name) = element_paths.get(&q.to_string())?;
-    let m = format_ident!("{}", module);
-    let n = format_ident!("{}", name);
+fn element_plan(q: &QName, layout: &Layout<'_>) -> Option<ElementPlan> {
+    let path = layout.element(&q.to_string())?;
+    let m = format_ident!("{}", path.module);
+    let n = format_ident!("{}", path.name);
     Some(ElementPlan {
         q: q.clone(),
         ty: quote! { super::#m::#n },
@@ -277,107 +275,46 @@ fn body_element(parts: &[crate::model::PartShape]) -> Option<&QName> {
     }
 }
 
-/// Strips a trailing `Interface`, `PortType` or `Port` from a port type name.
-fn base_name(port_type: &str) -> &str {
-    for suffix in ["Interface", "PortType", "Port"] {
-        if let Some(b) = port_type.strip_suffix(suffix) {
-            if !b.is_empty() {
-                return b;
-            }
-        }
-    }
-    port_type
-}
-
-fn plan(
-    contract: &Contract,
-    iface: &Interface,
-    element_paths: &BTreeMap<String, (String, String)>,
-    docs: bool,
-    warnings: &mut Vec<String>,
-) -> IfacePlan {
-    let base = camel(base_name(&iface.name));
-    let mut types = Scope::with_reserved(&["ENDPOINT", "PATH", "router", "router_at"]);
-    let client = format_ident!("{}", types.claim(&format!("{base}Client")));
-    let blocking = format_ident!("{}", types.claim(&format!("{base}BlockingClient")));
-    let service = format_ident!("{}", types.claim(&format!("{base}Service")));
-    // Header elements of the interface, in first-use order.
-    let mut header_qs: Vec<QName> = Vec::new();
-    for op in &iface.operations {
-        for h in op.input.iter().flat_map(|m| m.headers.iter()) {
-            if let Some(q) = &h.element {
-                if !header_qs.contains(q) && element_paths.contains_key(&q.to_string()) {
-                    header_qs.push(q.clone());
-                }
-            }
-        }
-    }
-    let mut fields = Scope::with_reserved(&["soap"]);
-    let headers: Vec<ClientHeader> = header_qs
+/// The plan of one interface: the layout's names, with the types and docs they render with.
+fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: bool) -> IfacePlan {
+    let contract = layout.contract();
+    let ident = |s: &str| format_ident!("{}", s);
+    let headers: Vec<ClientHeader> = names
+        .headers
         .iter()
-        .filter_map(|q| {
-            let element = element_plan(q, element_paths)?;
-            let field = fields.claim(&snake(&q.local));
-            let setter = if header_qs.len() == 1 {
-                "with_header".to_string()
-            } else {
-                format!("with_{field}")
-            };
+        .filter_map(|h| {
             Some(ClientHeader {
-                field: format_ident!("{}", field),
-                setter: format_ident!("{}", setter),
-                element,
+                field: ident(&h.field),
+                setter: ident(&h.setter),
+                element: element_plan(&h.element, layout)?,
             })
         })
         .collect();
-    let mut methods = Scope::default();
     let mut ops = Vec::new();
-    for op in &iface.operations {
-        let Some(input) = &op.input else {
-            warnings.push(format!(
-                "{}.{}: no input message; not rendered in the client or server",
-                iface.name, op.name
-            ));
+    for o in &names.operations {
+        let Some(op) = iface.operations.iter().find(|x| x.name == o.name) else {
             continue;
         };
-        let Some(request) = body_element(&input.body).and_then(|q| element_plan(q, element_paths))
-        else {
-            warnings.push(format!(
-                "{}.{}: the input body is not exactly one element part; not rendered in the client or server",
-                iface.name, op.name
-            ));
+        let (Some(request), response) = (
+            element_plan(&o.request, layout),
+            o.response.as_ref().and_then(|q| element_plan(q, layout)),
+        ) else {
             continue;
         };
-        let response = match &op.output {
-            None => None,
-            Some(out) => match body_element(&out.body).and_then(|q| element_plan(q, element_paths))
-            {
-                Some(p) => Some(p),
-                None => {
-                    warnings.push(format!(
-                        "{}.{}: the output body is not exactly one element part; not rendered in the client or server",
-                        iface.name, op.name
-                    ));
-                    continue;
-                }
-            },
-        };
-        let mut params = Scope::with_reserved(&["request", "self", "headers", "service"]);
         let mut op_headers = Vec::new();
         let mut header_has_key = false;
-        for part in &input.headers {
-            let Some(q) = &part.element else { continue };
-            let Some(element) = element_plan(q, element_paths) else {
-                continue;
-            };
-            let Some(ch) = headers.iter().find(|h| h.element.q == *q) else {
+        for (param, q) in &o.headers {
+            let (Some(element), Some(ch)) = (
+                element_plan(q, layout),
+                headers.iter().find(|h| h.element.q == *q),
+            ) else {
                 continue;
             };
             if header_field(contract, q, "idempotencykey").is_some() {
                 header_has_key = true;
             }
             op_headers.push(HeaderPlan {
-                param: format_ident!("{}", params.claim(&snake(&part.name))),
+                param: ident(param),
                 field: ch.field.clone(),
                 element,
             });
@@ -405,9 +342,9 @@ fn plan(
         text.push_str(idem.describe());
         ops.push(OpPlan {
             name: op.name.clone(),
-            konst: format_ident!("{}", types.claim(&snake(&op.name).to_uppercase())),
-            method: format_ident!("{}", methods.claim(&snake(&op.name))),
-            fault: format_ident!("{}", types.claim(&format!("{}Fault", camel(&op.name)))),
+            konst: ident(&o.konst),
+            method: ident(&o.method),
+            fault: ident(&o.fault),
             request,
             response,
             headers: op_headers,
@@ -428,9 +365,9 @@ fn plan(
     }
     IfacePlan {
         port_type: iface.name.clone(),
-        client,
-        blocking,
-        service,
+        client: ident(&names.client),
+        blocking: ident(&names.blocking),
+        service: ident(&names.service),
         ops,
         headers,
         doc: doc_attrs(&text),
@@ -442,10 +379,10 @@ fn plan(
 // Common items: endpoint, operation metadata, fault enums
 
 fn common_items(
-    contract: &Contract,
+    layout: &Layout<'_>,
     iface: &Interface,
     p: &IfacePlan,
-    element_paths: &BTreeMap<String, (String, String)>,
+    names: &InterfaceLayout,
 ) -> Vec<TokenStream> {
     let mut items = Vec::new();
     let address = iface.address.clone().unwrap_or_default();
@@ -510,7 +447,7 @@ fn common_items(
                 idempotency: #idem,
             };
         });
-        items.push(fault_enum(op, op_plan, element_paths, contract));
+        items.push(fault_enum(op, op_plan, names, layout));
     }
     items
 }
@@ -518,26 +455,22 @@ fn common_items(
 fn fault_enum(
     op: &Operation,
     p: &OpPlan,
-    element_paths: &BTreeMap<String, (String, String)>,
-    _contract: &Contract,
+    names: &InterfaceLayout,
+    layout: &Layout<'_>,
 ) -> TokenStream {
     let ident = &p.fault;
-    let mut scope = Scope::default();
-    let mut faults = Vec::new();
-    for f in &op.faults {
-        let Some(q) = &f.element else { continue };
-        let Some(element) = element_plan(q, element_paths) else {
-            continue;
-        };
-        if faults.iter().any(|x: &FaultPlan| x.element.q == *q) {
-            continue;
-        }
-        faults.push(FaultPlan {
-            variant: format_ident!("{}", scope.claim(&camel(&f.name))),
-            name: f.name.clone(),
-            element,
-        });
-    }
+    let faults: Vec<FaultPlan> = names
+        .operation(&op.name)
+        .into_iter()
+        .flat_map(|o| &o.faults)
+        .filter_map(|(name, variant, q)| {
+            Some(FaultPlan {
+                variant: format_ident!("{}", variant),
+                name: name.clone(),
+                element: element_plan(q, layout)?,
+            })
+        })
+        .collect();
     if faults.is_empty() {
         let doc = format!(" `{}` declares no faults with a detail element.", op.name);
         return quote! {
@@ -903,10 +836,8 @@ fn business_result_impl(contract: &Contract, q: &QName, ty: &TokenStream) -> Opt
 }
 
 /// The glue items for the `messages` module.
-fn message_glue(
-    contract: &Contract,
-    element_paths: &BTreeMap<String, (String, String)>,
-) -> Vec<TokenStream> {
+fn message_glue(layout: &Layout<'_>) -> Vec<TokenStream> {
+    let contract = layout.contract();
     let mut headers = BTreeSet::new();
     let mut responses = BTreeSet::new();
     for i in &contract.interfaces {
@@ -923,7 +854,7 @@ fn message_glue(
     }
     let mut items = Vec::new();
     for q in &headers {
-        let Some(p) = element_plan(q, element_paths) else {
+        let Some(p) = element_plan(q, layout) else {
             continue;
         };
         if contract
@@ -936,7 +867,7 @@ fn message_glue(
         items.push(header_fields_impl(contract, q, &p.ty));
     }
     for q in &responses {
-        let Some(p) = element_plan(q, element_paths) else {
+        let Some(p) = element_plan(q, layout) else {
             continue;
         };
         items.extend(business_result_impl(contract, q, &p.ty));
@@ -945,14 +876,10 @@ fn message_glue(
 }
 
 /// Renders every interface module and the message glue.
-pub fn render(
-    contract: &Contract,
-    element_paths: &BTreeMap<String, (String, String)>,
-    taken_modules: &BTreeSet<String>,
-    opts: InterfaceOptions,
-) -> RenderedInterfaces {
+pub fn render(layout: &Layout<'_>, opts: InterfaceOptions) -> RenderedInterfaces {
+    let contract = layout.contract();
     let mut warnings = Vec::new();
-    let message_items = message_glue(contract, element_paths);
+    let message_items = message_glue(layout);
     let mut modules = Vec::new();
     if !(opts.client || opts.server) {
         return RenderedInterfaces {
@@ -961,14 +888,11 @@ pub fn render(
             warnings,
         };
     }
-    let mut module_scope = Scope::default();
-    for m in taken_modules {
-        module_scope.claim(m);
-    }
-    for iface in &contract.interfaces {
-        let p = plan(contract, iface, element_paths, opts.docs, &mut warnings);
-        let name = module_scope.claim(&snake(&iface.name));
-        let mut items = common_items(contract, iface, &p, element_paths);
+    for (iface, names) in contract.interfaces.iter().zip(layout.interfaces()) {
+        warnings.extend(names.skipped.iter().cloned());
+        let p = plan(layout, iface, names, opts.docs);
+        let name = names.module.clone();
+        let mut items = common_items(layout, iface, &p, names);
         if opts.client {
             let (client, blocking) = super::client::render(&p);
             items.push(gate(client, "client", opts.single_file));
@@ -1007,6 +931,7 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::interfaces::base_name;
 
     fn op(name: &str, doc: Option<&str>) -> Operation {
         Operation {

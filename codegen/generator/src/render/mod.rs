@@ -7,7 +7,6 @@
 
 pub mod client;
 pub mod interfaces;
-pub mod names;
 pub mod server;
 pub mod types;
 
@@ -18,6 +17,7 @@ use quote::{format_ident, quote};
 
 use self::types::{ModuleCode, TypeOptions, TypeRenderer};
 use crate::Error;
+use crate::layout::{Layout, names};
 use crate::model::Contract;
 
 /// The crate skeleton templates (in `templates/crate/`).
@@ -80,10 +80,10 @@ struct Parts {
 }
 
 fn parts(contract: &Contract, opts: &RenderOptions, single_file: bool) -> Parts {
-    let renderer = TypeRenderer::new(contract, TypeOptions { docs: opts.docs });
-    let element_paths = renderer.element_paths();
+    let layout = Layout::new(contract);
+    let renderer = TypeRenderer::new(&layout, TypeOptions { docs: opts.docs });
     let (mut modules, mut root_items, mut warnings) = renderer.render();
-    let (ns_consts, mut messages) = messages_module(contract, &element_paths);
+    let (ns_consts, mut messages) = messages_module(&layout);
     root_items.extend(ns_consts);
     let read_options = if opts.lenient {
         quote! { ::tandvard_runtime::ReadOptions::lenient() }
@@ -96,15 +96,8 @@ fn parts(contract: &Contract, opts: &RenderOptions, single_file: bool) -> Parts 
         #[rustfmt::skip]
         pub const READ_OPTIONS: ::tandvard_runtime::ReadOptions = #read_options;
     });
-    let taken: std::collections::BTreeSet<String> = modules
-        .iter()
-        .map(|m| m.name.clone())
-        .chain(std::iter::once(messages.name.clone()))
-        .collect();
     let interfaces = interfaces::render(
-        contract,
-        &element_paths,
-        &taken,
+        &layout,
         interfaces::InterfaceOptions {
             client: opts.client,
             server: opts.server,
@@ -156,10 +149,8 @@ pub fn message_elements(contract: &Contract) -> Vec<crate::model::QName> {
 }
 
 /// The `messages` module: one enum over every message element, read by its root element.
-fn messages_module(
-    contract: &Contract,
-    element_paths: &BTreeMap<String, (String, String)>,
-) -> (TokenStream, ModuleCode) {
+fn messages_module(layout: &Layout<'_>) -> (TokenStream, ModuleCode) {
+    let contract = layout.contract();
     let mut scope = names::Scope::default();
     let mut variants = Vec::new();
     let mut reads = Vec::new();
@@ -167,12 +158,12 @@ fn messages_module(
     let mut qnames = Vec::new();
     let mut expected = Vec::new();
     for q in message_elements(contract) {
-        let Some((module, name)) = element_paths.get(&q.to_string()) else {
+        let Some(path) = layout.element(&q.to_string()) else {
             continue;
         };
         let v = format_ident!("{}", scope.claim(&names::camel(&q.local)));
-        let m = format_ident!("{}", module);
-        let n = format_ident!("{}", name);
+        let m = format_ident!("{}", path.module);
+        let n = format_ident!("{}", path.name);
         let ns = q.ns.clone().unwrap_or_default();
         let local = proc_macro2::Literal::byte_string(q.local.as_bytes());
         let local_s = q.local.clone();

@@ -84,6 +84,16 @@ impl Catalog {
             .cloned()
     }
 
+    /// The catalog at `path`: a `.tsv` file (see [`Self::from_tsv`]) or an OASIS XML catalog;
+    /// no path, an empty catalog.
+    pub fn load(path: Option<&Path>) -> Result<Catalog, WsdlError> {
+        match path {
+            Some(p) if p.extension().is_some_and(|e| e == "tsv") => Self::from_tsv(p),
+            Some(p) => Self::from_xml_catalog(p),
+            None => Ok(Self::new()),
+        }
+    }
+
     /// Reads an OASIS XML catalog: `system`, `uri`, `rewriteSystem`, `rewriteURI` and
     /// `nextCatalog` entries (also inside `group`), honouring `xml:base`. Relative targets are
     /// resolved against the catalog file. Other entry kinds (`public`, `delegate*`) are ignored.

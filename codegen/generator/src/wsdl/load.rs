@@ -200,7 +200,7 @@ impl Loader<'_> {
 }
 
 fn is_xsd_schema(root: &super::QName) -> bool {
-    root.namespace.as_deref() == Some(XSD_NS) && root.local == "schema"
+    root.ns.as_deref() == Some(XSD_NS) && root.local == "schema"
 }
 
 /// Puts the importing element into an error from (loading) an imported document.

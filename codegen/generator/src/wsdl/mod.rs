@@ -56,31 +56,13 @@ pub const XSD_NS: &str = "http://www.w3.org/2001/XMLSchema";
 /// Largest input file (WSDL, imported WSDL or catalog) that is read: 64 MiB.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
-/// A namespace-qualified name, displayed as `{namespace}local` (or `local` without namespace).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct QName {
-    /// Namespace URI; `None` for names in no namespace.
-    pub namespace: Option<String>,
-    /// Local part.
-    pub local: String,
-}
+pub use crate::model::QName;
 
-impl QName {
-    /// Builds a QName from a namespace (empty string means no namespace) and a local name.
-    pub fn new(namespace: Option<&str>, local: impl Into<String>) -> Self {
-        QName {
-            namespace: namespace.filter(|ns| !ns.is_empty()).map(str::to_owned),
-            local: local.into(),
-        }
-    }
-}
-
-impl fmt::Display for QName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.namespace {
-            Some(ns) => write!(f, "{{{ns}}}{}", self.local),
-            None => f.write_str(&self.local),
-        }
+/// A name in a namespace, an empty namespace meaning none (as WSDL attributes give them).
+pub(crate) fn qname(namespace: Option<&str>, local: impl Into<String>) -> QName {
+    QName {
+        ns: namespace.filter(|ns| !ns.is_empty()).map(str::to_owned),
+        local: local.into(),
     }
 }
 

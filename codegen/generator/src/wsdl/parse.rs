@@ -9,7 +9,7 @@ use super::{
     Binding, BindingFault, BindingIo, BindingOperation, FaultRef, HTTP_BINDING_NS, Import,
     ImportTarget, IoRef, Message, Operation, Part, PartContent, Port, PortType, QName,
     SOAP11_BINDING_NS, SOAP12_BINDING_NS, Service, SoapBody, SoapHeader, SoapHeaderFault,
-    SoapVersion, SourcePos, Style, Use, WSDL_NS, WsdlDocument, WsdlError, XSD_NS,
+    SoapVersion, SourcePos, Style, Use, WSDL_NS, WsdlDocument, WsdlError, XSD_NS, qname,
 };
 
 type Result<T> = std::result::Result<T, WsdlError>;
@@ -65,8 +65,8 @@ pub(crate) fn pos_at(path: &Path, text: &str, offset: usize) -> SourcePos {
 }
 
 fn not_wsdl(ctx: &Ctx, root: Node) -> WsdlError {
-    let root_name = QName::new(root.tag_name().namespace(), root.tag_name().name());
-    let hint = match root_name.namespace.as_deref() {
+    let root_name = qname(root.tag_name().namespace(), root.tag_name().name());
+    let hint = match root_name.ns.as_deref() {
         Some("http://www.w3.org/ns/wsdl") => "; WSDL 2.0 is not supported",
         Some(XSD_NS) => "; this is an XML Schema document",
         _ => "",
@@ -201,7 +201,7 @@ impl<'a, 'i> Ctx<'a, 'i> {
 
     /// The `name` attribute as a QName in the target namespace.
     fn component_name(&self, node: Node) -> Result<QName> {
-        Ok(QName::new(self.tns, self.required(node, "name")?))
+        Ok(qname(self.tns, self.required(node, "name")?))
     }
 
     /// Resolves a QName-valued attribute using the namespace declarations in scope at `node`.
@@ -231,7 +231,7 @@ impl<'a, 'i> Ctx<'a, 'i> {
             })?),
             None => node.lookup_namespace_uri(None),
         };
-        Ok(Some(QName::new(namespace, local)))
+        Ok(Some(qname(namespace, local)))
     }
 
     fn required_qname(&self, node: Node, attr: &str) -> Result<QName> {
