@@ -17,7 +17,6 @@
 //! (`scripts/soak.sh` runs exactly this.)
 
 #[path = "../soap_common.rs"]
-#[allow(unused_imports)]
 mod common;
 
 use std::io::{BufRead, BufReader};

@@ -594,8 +594,9 @@ fn build_server_config(
 // ---------------------------------------------------------------------------------------
 // Serving
 
-/// Default largest request body (16 MiB).
-pub const DEFAULT_MAX_REQUEST_SIZE: usize = 16 * 1024 * 1024;
+/// Default largest request body (32 MiB: a 20 MiB attachment part, as SendAttachment allows,
+/// is about 27 MiB in base64 inside its envelope).
+pub const DEFAULT_MAX_REQUEST_SIZE: usize = 32 * 1024 * 1024;
 /// Default number of connections served at once.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
@@ -606,14 +607,15 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 pub struct ServerLimits {
     /// Connections served at once; further ones wait in the listen backlog (default 256).
     pub max_connections: usize,
-    /// Largest request body (default 16 MiB): a larger `Content-Length` gets 413 before
+    /// Largest request body (default 32 MiB): a larger `Content-Length` gets 413 before
     /// any of the body is read, a longer body without one is cut off at the limit.
     pub max_request_size: usize,
     /// Time to complete the TLS handshake (default 10 s).
     pub handshake_timeout: Duration,
     /// Time to receive a request's head once its first byte arrived (default 10 s).
     pub header_timeout: Duration,
-    /// Time to receive a request's body once its head arrived (default 30 s); 408 after.
+    /// Time to receive a request's body once its head arrived (default 120 s: a 27 MiB
+    /// attachment request at 2 Mbit/s); 408 after.
     pub body_timeout: Duration,
     /// Time the handler may take (default 60 s); a SOAP `Server` fault after.
     pub handler_timeout: Duration,
@@ -629,7 +631,7 @@ impl Default for ServerLimits {
             max_request_size: DEFAULT_MAX_REQUEST_SIZE,
             handshake_timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(10),
-            body_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(120),
             handler_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(60),
         }
@@ -688,7 +690,7 @@ impl Server {
         &self.limits
     }
 
-    /// Largest request body accepted (default 16 MiB); larger ones get 413.
+    /// Largest request body accepted (default 32 MiB); larger ones get 413.
     pub fn with_max_request_size(mut self, bytes: usize) -> Self {
         self.limits.max_request_size = bytes;
         self
@@ -712,7 +714,7 @@ impl Server {
         self
     }
 
-    /// Time to receive a request's body (default 30 s).
+    /// Time to receive a request's body (default 120 s).
     pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
         self.limits.body_timeout = timeout;
         self
