@@ -461,6 +461,7 @@ pub struct SoapClient<T: Transport = HttpsTransport> {
     read_options: ReadOptions,
     call: CallOptions,
     deadline: Option<Duration>,
+    trace_bodies: bool,
 }
 
 impl<T: Transport> Clone for SoapClient<T> {
@@ -475,6 +476,7 @@ impl<T: Transport> Clone for SoapClient<T> {
             read_options: self.read_options,
             call: self.call.clone(),
             deadline: self.deadline,
+            trace_bodies: self.trace_bodies,
         }
     }
 }
@@ -527,6 +529,7 @@ impl<T: Transport> SoapClient<T> {
             read_options: ReadOptions::default(),
             call: CallOptions::default(),
             deadline: Some(DEFAULT_DEADLINE),
+            trace_bodies: false,
         }
     }
 
@@ -568,6 +571,14 @@ impl<T: Transport> SoapClient<T> {
     /// timeout then has an unknown outcome); no retry is started after it.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
+        self
+    }
+
+    /// Also emit each request and response body as a `TRACE` event (target
+    /// `tandvard_runtime::client::body`). Off by default: bodies carry patient data, so turn
+    /// this on only where the trace stays on a developer's machine.
+    pub fn with_body_tracing(mut self, on: bool) -> Self {
+        self.trace_bodies = on;
         self
     }
 
@@ -761,6 +772,55 @@ impl<T: Transport> SoapClient<T> {
         Req: XmlWrite + RootElement + Sync,
         F: FaultDetail,
     {
+        let span = tracing::info_span!(
+            "soap.call",
+            otel.kind = "client",
+            rpc.system = "soap",
+            rpc.service = op.interface,
+            rpc.method = op.name,
+            server.address = endpoint_host(&self.endpoint),
+            tandvard.correlation_id = self.call.correlation_id.as_deref(),
+            tandvard.attempts = tracing::field::Empty,
+            tandvard.outcome = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = tracing::Instrument::instrument(
+            self.exchange_traced(op, request, headers, read, &span),
+            span.clone(),
+        )
+        .await;
+        let outcome = match &result {
+            Ok(_) => "ok".to_string(),
+            Err(e) => outcome_label(e),
+        };
+        span.record("tandvard.outcome", outcome.as_str());
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let _enter = span.enter();
+        match &result {
+            Ok(_) => tracing::info!(duration_ms = ms, outcome = %outcome, "call finished"),
+            Err(e) => tracing::warn!(
+                duration_ms = ms,
+                outcome = %outcome,
+                outcome_unknown = e.outcome_unknown(),
+                "call failed"
+            ),
+        }
+        result
+    }
+
+    async fn exchange_traced<Req, Resp, F>(
+        &self,
+        op: &Operation,
+        request: &Req,
+        headers: &[&dyn HeaderValue],
+        read: impl Fn(&[u8], &ReadOptions) -> Result<Body<Resp>, crate::Error>,
+        span: &tracing::Span,
+    ) -> Result<Resp, Error<F>>
+    where
+        Req: XmlWrite + RootElement + Sync,
+        F: FaultDetail,
+    {
         let key = self
             .call
             .idempotency_key
@@ -797,8 +857,40 @@ impl<T: Transport> SoapClient<T> {
             if clamped.is_some() {
                 http.timeout = clamped;
             }
+            span.record("tandvard.attempts", attempt);
+            tracing::debug!(
+                attempt,
+                tandvard.message_id = %message_id,
+                request_bytes = http.body.len(),
+                "sending"
+            );
+            if self.trace_bodies {
+                tracing::trace!(
+                    target: "tandvard_runtime::client::body",
+                    body = %String::from_utf8_lossy(&http.body),
+                    "request body"
+                );
+            }
+            let sent = Instant::now();
             let result = match self.transport.send(http).await {
-                Ok(response) => self.decode(response, &read),
+                Ok(response) => {
+                    span.record("http.response.status_code", response.status);
+                    tracing::debug!(
+                        attempt,
+                        http.response.status_code = response.status,
+                        response_bytes = response.body.len(),
+                        duration_ms = sent.elapsed().as_secs_f64() * 1000.0,
+                        "response"
+                    );
+                    if self.trace_bodies {
+                        tracing::trace!(
+                            target: "tandvard_runtime::client::body",
+                            body = %String::from_utf8_lossy(&response.body),
+                            "response body"
+                        );
+                    }
+                    self.decode(response, &read)
+                }
                 Err(e) => Err(Error::from_transport(e)),
             };
             let mut deadline_reached = clamped.is_some() && result_is_timeout(&result);
@@ -830,6 +922,13 @@ impl<T: Transport> SoapClient<T> {
                     deadline_reached,
                 })));
             };
+            tracing::warn!(
+                attempt,
+                outcome = %outcome_label(&error),
+                outcome_unknown = error.outcome_unknown(),
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
             if first_unknown.is_none() && error.outcome_unknown() {
                 first_unknown = Some((attempt, error));
             }
@@ -837,6 +936,59 @@ impl<T: Transport> SoapClient<T> {
             attempt += 1;
         }
     }
+}
+
+/// The host of an endpoint URL, for the `server.address` field.
+fn endpoint_host(endpoint: &str) -> &str {
+    let rest = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(v6) = host.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or(v6);
+    }
+    host.split(':').next().unwrap_or(host)
+}
+
+/// A short label of an error for traces: `fault:Server/TEC-003`, `http:503`, `timeout`,
+/// `transport`, `xml`, ... (never a value from a message).
+fn outcome_label<F>(e: &Error<F>) -> String {
+    let last = e.last();
+    if let Some(f) = last.fault() {
+        let code = f.fault.code.to_string();
+        let detail = f.fault.detail.iter().find_map(detail_code);
+        return match detail {
+            Some(d) => format!("fault:{code}/{d}"),
+            None => format!("fault:{code}"),
+        };
+    }
+    match last {
+        Error::Request(_) => "request".into(),
+        Error::Transport(_) => "transport".into(),
+        Error::Timeout(_) => "timeout".into(),
+        Error::TooLarge { .. } => "too-large".into(),
+        Error::Http { status, .. } => format!("http:{status}"),
+        Error::Xml { .. } => "xml".into(),
+        Error::Fault(_) => "fault".into(),
+        Error::Retried(_) => "retried".into(),
+    }
+}
+
+/// The `code` child of a fault detail element (FK's `flt:TechnicalError/flt:code`), if it
+/// has a short one.
+fn detail_code(d: &crate::AnyElement) -> Option<String> {
+    let mut r = crate::Reader::new(d.as_str().as_bytes()).ok()?;
+    let root = r.root().ok()?;
+    let mut next = r.first_child(&root).ok()?;
+    while let Some(s) = next.take() {
+        if s.local == b"code" {
+            let t = r.text(s).ok()?;
+            let t = t.trim();
+            return (t.len() <= 32).then(|| t.to_string());
+        }
+        r.skip(s).ok()?;
+        next = r.next_sibling().ok()?;
+    }
+    None
 }
 
 fn result_is_timeout<T, F>(r: &Result<T, Error<F>>) -> bool {

@@ -458,8 +458,28 @@ impl Router {
     /// gets a SOAP `Server` fault ("internal error") in the request's version instead.
     pub async fn handle(&self, req: ServerRequest) -> ServerResponse {
         let version = req.version;
+        let started = std::time::Instant::now();
+        let found = self.find(&req);
+        let (service, method) = match &found {
+            Ok(i) => (
+                self.routes[*i].0.interface.as_str(),
+                self.routes[*i].0.operation.as_str(),
+            ),
+            Err(_) => ("", ""),
+        };
+        let span = tracing::info_span!(
+            "soap.serve",
+            otel.kind = "server",
+            rpc.system = "soap",
+            rpc.service = service,
+            rpc.method = method,
+            client.address = req.remote_addr.map(|a| a.ip().to_string()),
+            tandvard.caller = req.caller.as_ref().map(|c| c.subject.to_string()),
+            http.response.status_code = tracing::field::Empty,
+        );
+        let request_bytes = req.body.len();
         let answer = CatchUnwind(Box::pin(async move {
-            match self.find(&req) {
+            match found {
                 Ok(i) => {
                     let handler = self.routes[i].1.clone();
                     handler(req).await
@@ -467,10 +487,23 @@ impl Router {
                 Err(resp) => resp,
             }
         }));
-        match answer.await {
+        let resp = match tracing::Instrument::instrument(answer, span.clone()).await {
             Ok(resp) => resp,
-            Err(()) => ServerResponse::fault(version, &Fault::server("internal error")),
-        }
+            Err(()) => {
+                let _e = span.enter();
+                tracing::error!("the handler panicked; answered with a Server fault");
+                ServerResponse::fault(version, &Fault::server("internal error"))
+            }
+        };
+        span.record("http.response.status_code", resp.status);
+        let _e = span.enter();
+        tracing::info!(
+            request_bytes,
+            response_bytes = resp.body.len(),
+            duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "answered"
+        );
+        resp
     }
 }
 
