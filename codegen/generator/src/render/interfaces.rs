@@ -27,6 +27,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::doc_attrs;
 use super::types::ModuleCode;
 use crate::layout::names::{Scope, snake};
 use crate::layout::{InterfaceLayout, Layout};
@@ -232,6 +233,8 @@ pub(super) struct OpPlan {
     pub headers: Vec<HeaderPlan>,
     pub idempotency: Idempotency,
     pub doc: TokenStream,
+    /// The service trait method's doc: what the server receives and answers.
+    pub server_doc: TokenStream,
 }
 
 /// A header type the client holds, with its setter.
@@ -250,11 +253,6 @@ pub(super) struct IfacePlan {
     pub headers: Vec<ClientHeader>,
     pub doc: TokenStream,
     pub has_endpoint: bool,
-}
-
-pub(super) fn doc_attrs(text: &str) -> TokenStream {
-    let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
-    quote! { #(#[doc = #lines])* }
 }
 
 fn element_plan(q: &QName, layout: &Layout<'_>) -> Option<ElementPlan> {
@@ -340,6 +338,7 @@ fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: b
         }
         text.push_str(".\n\n");
         text.push_str(idem.describe());
+        let server_doc = doc_attrs(&server_doc_text(op, &request, response.as_ref(), docs));
         ops.push(OpPlan {
             name: op.name.clone(),
             konst: ident(&o.konst),
@@ -350,6 +349,7 @@ fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: b
             headers: op_headers,
             idempotency: idem,
             doc: doc_attrs(&text),
+            server_doc,
         });
     }
     let mut text = format!("SOAP interface `{}`", iface.name);
@@ -373,6 +373,40 @@ fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: b
         doc: doc_attrs(&text),
         has_endpoint: iface.address.is_some(),
     }
+}
+
+/// The doc of an operation's service trait method: what the service receives and answers.
+fn server_doc_text(
+    op: &Operation,
+    request: &ElementPlan,
+    response: Option<&ElementPlan>,
+    docs: bool,
+) -> String {
+    let mut text = String::new();
+    if docs {
+        if let Some(d) = &op.doc {
+            text.push_str(d.trim());
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str(&format!(
+        "Handles WSDL operation `{}`: called with the `{}` request",
+        op.name, request.q
+    ));
+    if let Some(a) = op.soap_action.as_deref().filter(|a| !a.is_empty()) {
+        text.push_str(&format!(" (SOAP action `{a}`)"));
+    }
+    if op.input.as_ref().is_some_and(|m| !m.headers.is_empty()) {
+        text.push_str(" and its header blocks");
+    }
+    match response {
+        Some(r) => text.push_str(&format!(
+            "; answers with a `{}` response, or a SOAP fault.",
+            r.q
+        )),
+        None => text.push_str(" (one-way: no answer)."),
+    }
+    text
 }
 
 // ---------------------------------------------------------------------------------------
