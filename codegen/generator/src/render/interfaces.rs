@@ -28,6 +28,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_attrs;
+pub use super::plan::Idempotency;
+use super::plan::{ClientHeader, ElementPlan, FaultPlan, HeaderPlan, IfacePlan, OpPlan};
 use super::types::ModuleCode;
 use crate::layout::names::{Scope, snake};
 use crate::layout::{InterfaceLayout, Layout};
@@ -102,49 +104,6 @@ pub struct RenderedInterfaces {
     pub warnings: Vec<String>,
 }
 
-/// The retry class of an operation (mirrors `tandvard_runtime::soap::Idempotency`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Idempotency {
-    /// A read.
-    Safe,
-    /// Repeating it has no further effect.
-    Idempotent,
-    /// Retried only with an idempotency key.
-    KeyRequired,
-    /// Never retried.
-    Unsafe,
-}
-
-impl Idempotency {
-    fn tokens(self) -> TokenStream {
-        match self {
-            Idempotency::Safe => quote! { ::tandvard_runtime::soap::Idempotency::Safe },
-            Idempotency::Idempotent => quote! { ::tandvard_runtime::soap::Idempotency::Idempotent },
-            Idempotency::KeyRequired => {
-                quote! { ::tandvard_runtime::soap::Idempotency::KeyRequired }
-            }
-            Idempotency::Unsafe => quote! { ::tandvard_runtime::soap::Idempotency::Unsafe },
-        }
-    }
-
-    /// How the generated docs describe it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Idempotency::Safe => {
-                "Retried automatically after transient failures (safe: no side effects)."
-            }
-            Idempotency::Idempotent => {
-                "Retried automatically after transient failures (idempotent: repeating it has no further effect)."
-            }
-            Idempotency::KeyRequired => {
-                "Retried automatically only when the call carries an idempotency key \
-                 (`with_idempotency_key`), always with the same key; without a key never."
-            }
-            Idempotency::Unsafe => "Never retried automatically.",
-        }
-    }
-}
-
 const READ_VERBS: &[&str] = &[
     "Get", "Check", "List", "Find", "Search", "Query", "Read", "Fetch",
 ];
@@ -194,65 +153,6 @@ pub fn idempotency(op: &Operation, header_has_key: bool) -> Idempotency {
         return Idempotency::KeyRequired;
     }
     Idempotency::Unsafe
-}
-
-// ---------------------------------------------------------------------------------------
-// Plans
-
-/// A message element with the Rust path of its type.
-#[derive(Clone)]
-pub(super) struct ElementPlan {
-    pub q: QName,
-    pub ty: TokenStream,
-}
-
-/// A declared header part.
-#[derive(Clone)]
-pub(super) struct HeaderPlan {
-    /// The trait parameter name (from the part name).
-    pub param: proc_macro2::Ident,
-    /// The client struct field holding the header value.
-    pub field: proc_macro2::Ident,
-    pub element: ElementPlan,
-}
-
-/// A declared fault with an element.
-pub(super) struct FaultPlan {
-    pub variant: proc_macro2::Ident,
-    pub name: String,
-    pub element: ElementPlan,
-}
-
-pub(super) struct OpPlan {
-    pub name: String,
-    pub konst: proc_macro2::Ident,
-    pub method: proc_macro2::Ident,
-    pub fault: proc_macro2::Ident,
-    pub request: ElementPlan,
-    pub response: Option<ElementPlan>,
-    pub headers: Vec<HeaderPlan>,
-    pub idempotency: Idempotency,
-    pub doc: TokenStream,
-    /// The service trait method's doc: what the server receives and answers.
-    pub server_doc: TokenStream,
-}
-
-/// A header type the client holds, with its setter.
-pub(super) struct ClientHeader {
-    pub field: proc_macro2::Ident,
-    pub setter: proc_macro2::Ident,
-    pub element: ElementPlan,
-}
-
-pub(super) struct IfacePlan {
-    pub port_type: String,
-    pub client: proc_macro2::Ident,
-    pub blocking: proc_macro2::Ident,
-    pub service: proc_macro2::Ident,
-    pub ops: Vec<OpPlan>,
-    pub headers: Vec<ClientHeader>,
-    pub doc: TokenStream,
-    pub has_endpoint: bool,
 }
 
 fn element_plan(q: &QName, layout: &Layout<'_>) -> Option<ElementPlan> {

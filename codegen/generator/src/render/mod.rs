@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod interfaces;
+mod plan;
 pub mod server;
 pub mod types;
 

@@ -10,7 +10,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::interfaces::IfacePlan;
+use super::plan::IfacePlan;
 
 /// Renders the server items of one interface (not gated: the caller puts them behind the
 /// `server` feature).
