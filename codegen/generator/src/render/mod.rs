@@ -444,8 +444,8 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
 
 /// The runtime's items a module names by path (`::tandvard_runtime::Reader`), written by
 /// their name after one `use tandvard_runtime::{…};` line instead, so the generated code
-/// reads like hand-written code. Names the module declares itself, and the runtime's
-/// internal macros (`__…`), keep their path.
+/// reads like hand-written code. Names the module declares itself, the runtime's internal
+/// macros (`__…`) and its feature-gated modules ([`FEATURE_GATED`]) keep their path.
 fn import_runtime(tokens: TokenStream) -> TokenStream {
     let declared = declared_names(&tokens);
     let mut used = BTreeSet::new();
@@ -459,6 +459,11 @@ fn import_runtime(tokens: TokenStream) -> TokenStream {
         #body
     }
 }
+
+/// The runtime's modules that exist only with one of its features (`client`, `blocking`,
+/// `server`): code behind those features keeps their path, so a crate built without the
+/// features has no import of a module that is not there.
+const FEATURE_GATED: &[&str] = &["blocking", "client", "server", "transport"];
 
 /// The names of a module's own items.
 fn declared_names(tokens: &TokenStream) -> BTreeSet<String> {
@@ -505,7 +510,11 @@ fn shorten_runtime_paths(
                 let n = name.to_string();
                 let is_macro =
                     matches!(tts.get(i + 6), Some(TokenTree::Punct(p)) if p.as_char() == '!');
-                if !declared.contains(&n) && !n.starts_with("__") && !is_macro {
+                if !declared.contains(&n)
+                    && !n.starts_with("__")
+                    && !is_macro
+                    && !FEATURE_GATED.contains(&n.as_str())
+                {
                     used.insert(n);
                     out.push(tts[i + 5].clone());
                     i += 6;
