@@ -157,7 +157,10 @@ async fn calls_are_traced_with_rpc_fields_and_no_patient_data() {
         ("rpc.service", "CheckPatientResponderInterface"),
         ("rpc.method", "CheckPatient"),
         ("server.address", "localhost"),
-        ("tandvard.correlation_id", "4b1f2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"),
+        (
+            "tandvard.correlation_id",
+            "4b1f2c3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+        ),
         ("tandvard.attempts", "1"),
         ("http.response.status_code", "200"),
         ("tandvard.outcome", "ok"),

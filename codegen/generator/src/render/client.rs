@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::interfaces::IfacePlan;
+use super::plan::IfacePlan;
 
 /// Renders the client items of one interface, and the blocking client's (not gated: the
 /// caller puts them behind the `client` and `blocking` features).

@@ -27,8 +27,10 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::doc_attrs;
+pub use super::plan::Idempotency;
+use super::plan::{ClientHeader, ElementPlan, FaultPlan, HeaderPlan, IfacePlan, OpPlan};
 use super::types::ModuleCode;
-use crate::layout::names::{Scope, snake};
 use crate::layout::{InterfaceLayout, Layout};
 use crate::model::{
     Builtin, ComplexType, Content, Contract, ElementUse, GroupKind, Interface, Operation, Particle,
@@ -101,49 +103,6 @@ pub struct RenderedInterfaces {
     pub warnings: Vec<String>,
 }
 
-/// The retry class of an operation (mirrors `tandvard_runtime::soap::Idempotency`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Idempotency {
-    /// A read.
-    Safe,
-    /// Repeating it has no further effect.
-    Idempotent,
-    /// Retried only with an idempotency key.
-    KeyRequired,
-    /// Never retried.
-    Unsafe,
-}
-
-impl Idempotency {
-    fn tokens(self) -> TokenStream {
-        match self {
-            Idempotency::Safe => quote! { ::tandvard_runtime::soap::Idempotency::Safe },
-            Idempotency::Idempotent => quote! { ::tandvard_runtime::soap::Idempotency::Idempotent },
-            Idempotency::KeyRequired => {
-                quote! { ::tandvard_runtime::soap::Idempotency::KeyRequired }
-            }
-            Idempotency::Unsafe => quote! { ::tandvard_runtime::soap::Idempotency::Unsafe },
-        }
-    }
-
-    /// How the generated docs describe it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Idempotency::Safe => {
-                "Retried automatically after transient failures (safe: no side effects)."
-            }
-            Idempotency::Idempotent => {
-                "Retried automatically after transient failures (idempotent: repeating it has no further effect)."
-            }
-            Idempotency::KeyRequired => {
-                "Retried automatically only when the call carries an idempotency key \
-                 (`with_idempotency_key`), always with the same key; without a key never."
-            }
-            Idempotency::Unsafe => "Never retried automatically.",
-        }
-    }
-}
-
 const READ_VERBS: &[&str] = &[
     "Get", "Check", "List", "Find", "Search", "Query", "Read", "Fetch",
 ];
@@ -195,68 +154,6 @@ pub fn idempotency(op: &Operation, header_has_key: bool) -> Idempotency {
     Idempotency::Unsafe
 }
 
-// ---------------------------------------------------------------------------------------
-// Plans
-
-/// A message element with the Rust path of its type.
-#[derive(Clone)]
-pub(super) struct ElementPlan {
-    pub q: QName,
-    pub ty: TokenStream,
-}
-
-/// A declared header part.
-#[derive(Clone)]
-pub(super) struct HeaderPlan {
-    /// The trait parameter name (from the part name).
-    pub param: proc_macro2::Ident,
-    /// The client struct field holding the header value.
-    pub field: proc_macro2::Ident,
-    pub element: ElementPlan,
-}
-
-/// A declared fault with an element.
-pub(super) struct FaultPlan {
-    pub variant: proc_macro2::Ident,
-    pub name: String,
-    pub element: ElementPlan,
-}
-
-pub(super) struct OpPlan {
-    pub name: String,
-    pub konst: proc_macro2::Ident,
-    pub method: proc_macro2::Ident,
-    pub fault: proc_macro2::Ident,
-    pub request: ElementPlan,
-    pub response: Option<ElementPlan>,
-    pub headers: Vec<HeaderPlan>,
-    pub idempotency: Idempotency,
-    pub doc: TokenStream,
-}
-
-/// A header type the client holds, with its setter.
-pub(super) struct ClientHeader {
-    pub field: proc_macro2::Ident,
-    pub setter: proc_macro2::Ident,
-    pub element: ElementPlan,
-}
-
-pub(super) struct IfacePlan {
-    pub port_type: String,
-    pub client: proc_macro2::Ident,
-    pub blocking: proc_macro2::Ident,
-    pub service: proc_macro2::Ident,
-    pub ops: Vec<OpPlan>,
-    pub headers: Vec<ClientHeader>,
-    pub doc: TokenStream,
-    pub has_endpoint: bool,
-}
-
-pub(super) fn doc_attrs(text: &str) -> TokenStream {
-    let lines: Vec<String> = text.lines().map(|l| format!(" {}", l.trim_end())).collect();
-    quote! { #(#[doc = #lines])* }
-}
-
 fn element_plan(q: &QName, layout: &Layout<'_>) -> Option<ElementPlan> {
     let path = layout.element(&q.to_string())?;
     let m = format_ident!("{}", path.module);
@@ -277,7 +174,6 @@ fn body_element(parts: &[crate::model::PartShape]) -> Option<&QName> {
 
 /// The plan of one interface: the layout's names, with the types and docs they render with.
 fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: bool) -> IfacePlan {
-    let contract = layout.contract();
     let ident = |s: &str| format_ident!("{}", s);
     let headers: Vec<ClientHeader> = names
         .headers
@@ -310,7 +206,7 @@ fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: b
             ) else {
                 continue;
             };
-            if header_field(contract, q, "idempotencykey").is_some() {
+            if header_field(layout, q, "idempotencykey").is_some() {
                 header_has_key = true;
             }
             op_headers.push(HeaderPlan {
@@ -340,6 +236,7 @@ fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: b
         }
         text.push_str(".\n\n");
         text.push_str(idem.describe());
+        let server_doc = doc_attrs(&server_doc_text(op, &request, response.as_ref(), docs));
         ops.push(OpPlan {
             name: op.name.clone(),
             konst: ident(&o.konst),
@@ -350,6 +247,7 @@ fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: b
             headers: op_headers,
             idempotency: idem,
             doc: doc_attrs(&text),
+            server_doc,
         });
     }
     let mut text = format!("SOAP interface `{}`", iface.name);
@@ -373,6 +271,40 @@ fn plan(layout: &Layout<'_>, iface: &Interface, names: &InterfaceLayout, docs: b
         doc: doc_attrs(&text),
         has_endpoint: iface.address.is_some(),
     }
+}
+
+/// The doc of an operation's service trait method: what the service receives and answers.
+fn server_doc_text(
+    op: &Operation,
+    request: &ElementPlan,
+    response: Option<&ElementPlan>,
+    docs: bool,
+) -> String {
+    let mut text = String::new();
+    if docs {
+        if let Some(d) = &op.doc {
+            text.push_str(d.trim());
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str(&format!(
+        "Handles WSDL operation `{}`: called with the `{}` request",
+        op.name, request.q
+    ));
+    if let Some(a) = op.soap_action.as_deref().filter(|a| !a.is_empty()) {
+        text.push_str(&format!(" (SOAP action `{a}`)"));
+    }
+    if op.input.as_ref().is_some_and(|m| !m.headers.is_empty()) {
+        text.push_str(" and its header blocks");
+    }
+    match response {
+        Some(r) => text.push_str(&format!(
+            "; answers with a `{}` response, or a SOAP fault.",
+            r.q
+        )),
+        None => text.push_str(" (one-way: no answer)."),
+    }
+    text
 }
 
 // ---------------------------------------------------------------------------------------
@@ -583,64 +515,42 @@ fn is_simple(contract: &Contract, t: &TypeUse) -> bool {
     }
 }
 
-/// The fields of a complex type's struct, in the order the type renderer claims names.
-fn fields<'c>(c: &'c ComplexType) -> Vec<FieldInfo<'c>> {
-    let mut scope = Scope::default();
-    let mut out = Vec::new();
-    for a in &c.attributes {
-        out.push(FieldInfo {
-            name: scope.claim(&snake(&a.name.local)),
-            element: None,
-        });
+/// The fields of a complex type's struct that hold one child element each, in declaration
+/// order, named as the layout names them.
+fn fields<'c>(layout: &Layout<'c>, c: &'c ComplexType) -> Vec<FieldInfo<'c>> {
+    fn walk<'c>(layout: &Layout<'c>, g: &'c crate::model::Group, out: &mut Vec<FieldInfo<'c>>) {
+        if g.min_occurs != 1 || g.max_occurs != Some(1) || g.kind == GroupKind::Choice {
+            return;
+        }
+        for p in &g.particles {
+            match p {
+                Particle::Element(e) => {
+                    if let Some(name) = layout.node_field(e) {
+                        out.push(FieldInfo {
+                            name: name.to_string(),
+                            element: Some(e),
+                        });
+                    }
+                }
+                Particle::Group(inner) if g.kind == GroupKind::Sequence => walk(layout, inner, out),
+                _ => {}
+            }
+        }
     }
+    let mut out = Vec::new();
     if let Content::Elements(g) = &c.content {
-        group_fields(g, &mut scope, &mut out);
+        walk(layout, g, &mut out);
     }
     out
 }
 
-fn group_fields<'c>(g: &'c crate::model::Group, scope: &mut Scope, out: &mut Vec<FieldInfo<'c>>) {
-    let once = g.min_occurs == 1 && g.max_occurs == Some(1);
-    match g.kind {
-        GroupKind::Sequence if once => {
-            for p in &g.particles {
-                match p {
-                    Particle::Element(e) => out.push(FieldInfo {
-                        name: scope.claim(&snake(&e.name.local)),
-                        element: Some(e),
-                    }),
-                    Particle::Group(inner) => group_fields(inner, scope, out),
-                    Particle::Any(_) => out.push(FieldInfo {
-                        name: scope.claim("any"),
-                        element: None,
-                    }),
-                }
-            }
-        }
-        GroupKind::All if once => {
-            for p in &g.particles {
-                if let Particle::Element(e) = p {
-                    out.push(FieldInfo {
-                        name: scope.claim(&snake(&e.name.local)),
-                        element: Some(e),
-                    });
-                }
-            }
-        }
-        kind => out.push(FieldInfo {
-            name: scope.claim(if kind == GroupKind::Choice {
-                "choice"
-            } else {
-                "group"
-            }),
-            element: None,
-        }),
-    }
-}
-
 /// The struct field holding the child element whose lowercased local name is `lower`.
-fn find_field<'c>(c: &'c ComplexType, lower: &str) -> Option<(String, &'c ElementUse)> {
-    fields(c).into_iter().find_map(|f| {
+fn find_field<'c>(
+    layout: &Layout<'c>,
+    c: &'c ComplexType,
+    lower: &str,
+) -> Option<(String, &'c ElementUse)> {
+    fields(layout, c).into_iter().find_map(|f| {
         let e = f.element?;
         (e.name.local.to_lowercase() == lower && !e.nillable).then_some((f.name, e))
     })
@@ -648,13 +558,14 @@ fn find_field<'c>(c: &'c ComplexType, lower: &str) -> Option<(String, &'c Elemen
 
 /// A header element's simple-typed field by lowercased local name.
 fn header_field<'c>(
-    contract: &'c Contract,
+    layout: &Layout<'c>,
     q: &QName,
     lower: &str,
 ) -> Option<(String, &'c ElementUse)> {
+    let contract = layout.contract();
     let e = contract.element(q)?;
     let c = complex_of(contract, &e.type_)?;
-    let (name, el) = find_field(c, lower)?;
+    let (name, el) = find_field(layout, c, lower)?;
     (is_simple(contract, &el.type_) && el.max_occurs == Some(1)).then_some((name, el))
 }
 
@@ -662,10 +573,10 @@ fn header_field<'c>(
 // Glue on message types
 
 /// `impl RequestHeaderFields` for a header element's type.
-fn header_fields_impl(contract: &Contract, q: &QName, ty: &TokenStream) -> TokenStream {
+fn header_fields_impl(layout: &Layout<'_>, q: &QName, ty: &TokenStream) -> TokenStream {
     let mut sets = Vec::new();
     let value = |name: &str, src: TokenStream, required_src: bool| -> Option<TokenStream> {
-        let (field, el) = header_field(contract, q, name)?;
+        let (field, el) = header_field(layout, q, name)?;
         let f = format_ident!("{}", field);
         let parse = quote! { ::tandvard_runtime::SimpleValue::from_text(v)? };
         Some(match (required_src, el.min_occurs) {
@@ -687,7 +598,7 @@ fn header_fields_impl(contract: &Contract, q: &QName, ty: &TokenStream) -> Token
         quote! { attempt.correlation_id },
         false,
     ));
-    let key = match header_field(contract, q, "idempotencykey") {
+    let key = match header_field(layout, q, "idempotencykey") {
         Some((field, el)) => {
             let f = format_ident!("{}", field);
             let get = if el.min_occurs == 0 {
@@ -744,12 +655,13 @@ fn is_result_code(contract: &Contract, e: &ElementUse) -> bool {
 
 /// A simple field as an `Option<String>` expression on `owner`.
 fn text_expr(
-    contract: &Contract,
+    layout: &Layout<'_>,
     owner: &TokenStream,
     c: &ComplexType,
     lower: &str,
 ) -> TokenStream {
-    match find_field(c, lower) {
+    let contract = layout.contract();
+    match find_field(layout, c, lower) {
         Some((name, el)) if is_simple(contract, &el.type_) && el.max_occurs == Some(1) => {
             let f = format_ident!("{}", name);
             if el.min_occurs == 0 {
@@ -763,17 +675,18 @@ fn text_expr(
 }
 
 /// `impl BusinessResult` for a response type with a result element.
-fn business_result_impl(contract: &Contract, q: &QName, ty: &TokenStream) -> Option<TokenStream> {
+fn business_result_impl(layout: &Layout<'_>, q: &QName, ty: &TokenStream) -> Option<TokenStream> {
+    let contract = layout.contract();
     let e = contract.element(q)?;
     let c = complex_of(contract, &e.type_)?;
     let (result_field, result_el, result_type, code_field) =
-        fields(c).into_iter().find_map(|f| {
+        fields(layout, c).into_iter().find_map(|f| {
             let el = f.element?;
             if el.min_occurs != 1 || el.max_occurs != Some(1) || el.nillable {
                 return None;
             }
             let rc = complex_of(contract, &el.type_)?;
-            let code = fields(rc).into_iter().find_map(|g| {
+            let code = fields(layout, rc).into_iter().find_map(|g| {
                 let ge = g.element?;
                 (ge.min_occurs == 1
                     && ge.max_occurs == Some(1)
@@ -787,18 +700,18 @@ fn business_result_impl(contract: &Contract, q: &QName, ty: &TokenStream) -> Opt
     let rf = format_ident!("{}", result_field);
     let cf = format_ident!("{}", code_field);
     let r = quote! { r };
-    let error_code = text_expr(contract, &r, result_type, "errorcode");
-    let message = text_expr(contract, &r, result_type, "message");
-    let log_id = text_expr(contract, &r, result_type, "logid");
-    let details = match find_field(result_type, "detail") {
+    let error_code = text_expr(layout, &r, result_type, "errorcode");
+    let message = text_expr(layout, &r, result_type, "message");
+    let log_id = text_expr(layout, &r, result_type, "logid");
+    let details = match find_field(layout, result_type, "detail") {
         Some((name, el)) => match complex_of(contract, &el.type_) {
             Some(dc) => {
                 let f = format_ident!("{}", name);
                 let d = quote! { d };
-                let code = text_expr(contract, &d, dc, "code");
-                let severity = text_expr(contract, &d, dc, "severity");
-                let text = text_expr(contract, &d, dc, "text");
-                let path = text_expr(contract, &d, dc, "path");
+                let code = text_expr(layout, &d, dc, "code");
+                let severity = text_expr(layout, &d, dc, "severity");
+                let text = text_expr(layout, &d, dc, "text");
+                let path = text_expr(layout, &d, dc, "path");
                 let iter = if el.max_occurs == Some(1) && el.min_occurs == 1 {
                     quote! { ::std::iter::once(&r.#f) }
                 } else {
@@ -864,13 +777,13 @@ fn message_glue(layout: &Layout<'_>) -> Vec<TokenStream> {
         {
             continue;
         }
-        items.push(header_fields_impl(contract, q, &p.ty));
+        items.push(header_fields_impl(layout, q, &p.ty));
     }
     for q in &responses {
         let Some(p) = element_plan(q, layout) else {
             continue;
         };
-        items.extend(business_result_impl(contract, q, &p.ty));
+        items.extend(business_result_impl(layout, q, &p.ty));
     }
     items
 }

@@ -7,10 +7,11 @@
 
 pub mod client;
 pub mod interfaces;
+mod plan;
 pub mod server;
 pub mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -341,7 +342,7 @@ pub fn render_crate(contract: &Contract, opts: &RenderOptions) -> Result<Rendere
             pub mod #ident;
         });
         let items = &m.items;
-        let body = format_file(quote! { #(#items)* })?;
+        let body = blank_line_after_use(&format_file(import_runtime(quote! { #(#items)* }))?);
         files.insert(format!("src/{}.rs", m.name), format!("{head}\n{body}"));
     }
     let root_items = &parts.root_items;
@@ -399,4 +400,149 @@ pub fn render_single_file(contract: &Contract, opts: &RenderOptions) -> Result<R
         type_count,
         warnings: parts.warnings,
     })
+}
+
+/// Longest documentation line, in characters, before it is wrapped (the `/// ` and the
+/// indentation of nested items come on top).
+const DOC_WIDTH: usize = 92;
+
+/// Doc attributes for a documentation text: a line a line, long lines wrapped at spaces.
+pub(crate) fn doc_attrs(text: &str) -> TokenStream {
+    let mut out = TokenStream::new();
+    for line in text.lines() {
+        let line = line.replace("*/", "* /");
+        for part in wrap(line.trim_end(), DOC_WIDTH) {
+            let part = format!(" {part}");
+            out.extend(quote! { #[doc = #part] });
+        }
+    }
+    out
+}
+
+/// `line` in pieces of at most `width` characters, broken at spaces (a longer word stands
+/// alone); continuation pieces keep the line's indentation.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+    let mut out = Vec::new();
+    let mut current = indent.clone();
+    for word in line.split_whitespace() {
+        let len = current.chars().count();
+        if len > indent.len() && len + 1 + word.chars().count() > width {
+            out.push(std::mem::replace(&mut current, indent.clone()));
+        }
+        if current.chars().count() > indent.len() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    out.push(current);
+    out
+}
+
+/// The runtime's items a module names by path (`::tandvard_runtime::Reader`), written by
+/// their name after one `use tandvard_runtime::{…};` line instead, so the generated code
+/// reads like hand-written code. Names the module declares itself, the runtime's internal
+/// macros (`__…`) and its feature-gated modules ([`FEATURE_GATED`]) keep their path.
+fn import_runtime(tokens: TokenStream) -> TokenStream {
+    let declared = declared_names(&tokens);
+    let mut used = BTreeSet::new();
+    let body = shorten_runtime_paths(tokens, &declared, &mut used);
+    if used.is_empty() {
+        return body;
+    }
+    let names = used.iter().map(|n| format_ident!("{}", n));
+    quote! {
+        use tandvard_runtime::{#(#names),*};
+        #body
+    }
+}
+
+/// The runtime's modules that exist only with one of its features (`client`, `blocking`,
+/// `server`): code behind those features keeps their path, so a crate built without the
+/// features has no import of a module that is not there.
+const FEATURE_GATED: &[&str] = &["blocking", "client", "server", "transport"];
+
+/// The names of a module's own items.
+fn declared_names(tokens: &TokenStream) -> BTreeSet<String> {
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return BTreeSet::new();
+    };
+    file.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(i) => Some(i.ident.to_string()),
+            syn::Item::Enum(i) => Some(i.ident.to_string()),
+            syn::Item::Type(i) => Some(i.ident.to_string()),
+            syn::Item::Const(i) => Some(i.ident.to_string()),
+            syn::Item::Static(i) => Some(i.ident.to_string()),
+            syn::Item::Fn(i) => Some(i.sig.ident.to_string()),
+            syn::Item::Trait(i) => Some(i.ident.to_string()),
+            syn::Item::Mod(i) => Some(i.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Replaces `:: tandvard_runtime :: Name` by `Name` (see [`import_runtime`]), recording the
+/// names in `used`.
+fn shorten_runtime_paths(
+    tokens: TokenStream,
+    declared: &BTreeSet<String>,
+    used: &mut BTreeSet<String>,
+) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tts.len());
+    let colons = |t: Option<&TokenTree>, u: Option<&TokenTree>| {
+        matches!((t, u), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+            if a.as_char() == ':' && b.as_char() == ':')
+    };
+    let mut i = 0;
+    while i < tts.len() {
+        if colons(tts.get(i), tts.get(i + 1))
+            && matches!(tts.get(i + 2), Some(TokenTree::Ident(c)) if c == "tandvard_runtime")
+            && colons(tts.get(i + 3), tts.get(i + 4))
+        {
+            if let Some(TokenTree::Ident(name)) = tts.get(i + 5) {
+                let n = name.to_string();
+                let is_macro =
+                    matches!(tts.get(i + 6), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+                if !declared.contains(&n)
+                    && !n.starts_with("__")
+                    && !is_macro
+                    && !FEATURE_GATED.contains(&n.as_str())
+                {
+                    used.insert(n);
+                    out.push(tts[i + 5].clone());
+                    i += 6;
+                    continue;
+                }
+            }
+        }
+        match &tts[i] {
+            TokenTree::Group(g) => {
+                let inner = shorten_runtime_paths(g.stream(), declared, used);
+                let mut ng = Group::new(g.delimiter(), inner);
+                ng.set_span(g.span());
+                out.push(TokenTree::Group(ng));
+            }
+            t => out.push(t.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// A blank line between a leading `use` item and the items after it.
+fn blank_line_after_use(body: &str) -> String {
+    if !body.starts_with("use ") {
+        return body.to_string();
+    }
+    match body.find(";\n") {
+        Some(end) => format!("{}\n{}", &body[..end + 2], &body[end + 2..]),
+        None => body.to_string(),
+    }
 }

@@ -10,7 +10,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::interfaces::IfacePlan;
+use super::plan::IfacePlan;
 
 /// Renders the server items of one interface (not gated: the caller puts them behind the
 /// `server` feature).
@@ -25,7 +25,7 @@ pub(super) fn render(p: &IfacePlan) -> TokenStream {
         let konst = &op.konst;
         let fault = &op.fault;
         let req = &op.request.ty;
-        let doc = &op.doc;
+        let doc = &op.server_doc;
         let Some(resp) = &op.response else {
             // One-way operations are served as request-response with an empty answer;
             // not generated (no such operation in the contracts).

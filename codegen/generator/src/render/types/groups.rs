@@ -213,12 +213,14 @@ impl TypeRenderer<'_, '_> {
             }
             impl #name {
                 /// Reads one alternative, or returns `None` when `next` starts none of them.
+                #[doc(hidden)]
                 pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
                     #bind_s
                     #(#reads)*
                     Ok(None)
                 }
                 /// Writes the alternative.
+                #[doc(hidden)]
                 pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
                     match #scrutinee {
                         #(#writes,)*
@@ -332,6 +334,7 @@ impl TypeRenderer<'_, '_> {
             }
             impl #name {
                 /// Reads the group, or returns `None` when `next_in` does not start it.
+                #[doc(hidden)]
                 pub fn read_group<'i>(r: &mut ::tandvard_runtime::Reader<'i>, next_in: &mut Option<::tandvard_runtime::Start<'i>>) -> Result<Option<Self>, ::tandvard_runtime::Error> {
                     #starts
                     let mut next = next_in.take();
@@ -340,6 +343,7 @@ impl TypeRenderer<'_, '_> {
                     Ok(Some(Self { #(#names),* }))
                 }
                 /// Writes the group's elements.
+                #[doc(hidden)]
                 pub fn write_group(&self, w: &mut ::tandvard_runtime::Writer) {
                     #(#writes)*
                 }

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::doc_attrs;
 use crate::layout::names::{Scope, camel, snake};
 use crate::layout::{
     FieldLayout, Layout, RustPath, VariantLayout, builtin_rust, first_names, group_emptiable,
@@ -430,17 +431,6 @@ fn opt_usize(max: Option<u64>) -> TokenStream {
         }
         None => quote! { None },
     }
-}
-
-/// Doc attributes for a documentation text.
-pub fn doc_attrs(text: &str) -> TokenStream {
-    let mut out = TokenStream::new();
-    for line in text.lines() {
-        let line = format!(" {}", line.replace("*/", "* /"));
-        let line = line.trim_end().to_string();
-        out.extend(quote! { #[doc = #line] });
-    }
-    out
 }
 
 /// The Rust type for a built-in: the layout's name of it ([`builtin_rust`]), with the
