@@ -382,8 +382,8 @@ async fn malformed_deep_or_wrong_responses_are_clear_errors() {
         ("not an envelope", b"<PingResponse xmlns=\"urn:fk:tandvard:TestResponder:1\"/>".to_vec(), "SOAP envelope"),
         ("wrong payload", wrapped("check-patient/examples/CheckPatientResponse.xml"), "PingResponse"),
         ("empty", Vec::new(), "no root element"),
-        // A UTF-16 BOM, then U+3C00: decoded as UTF-16, and not XML.
-        ("binary", vec![0xff, 0xfe, 0x00, 0x3c], "root element"),
+        // A UTF-16 byte order mark is decoded (issue 17); what follows is no XML.
+        ("binary", vec![0xff, 0xfe, 0x00, 0x3c], "text before the root element"),
     ];
     for (name, body, needle) in cases {
         let b = body.clone();

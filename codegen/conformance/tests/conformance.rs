@@ -84,7 +84,9 @@ const BASELINE: &[(&str, &[&str], usize, usize)] = &[
     ("omg-bpmn-2.0", &[], 2, 2),
     ("no-svv-datex2", &[], 17, 18),
     ("onvif-device-media", &["--only", "devicemgmt"], 1, 1),
-    ("w3c-xsdtests-open", &[], 1124, 1237),
+    // 1124 before issue 17: a UTF-16 schema-invalid test (s3_2_3si05.xsd) counted as
+    // rejected because its encoding was refused; decoded, its real defect is not checked.
+    ("w3c-xsdtests-open", &[], 1123, 1237),
     ("ubl-2.1", &["--only", "UBL-Invoice-2.1"], 10, 10),
 ];
 

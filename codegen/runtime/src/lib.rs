@@ -44,8 +44,8 @@ pub use value::{
 };
 pub use xml::{
     AnyAttribute, AnyElement, AnyNs, Attr, Attrs, Nillable, NsId, ReadOptions, Reader, RootElement,
-    Start, UnknownElements, Writer, XML_NS, XMLNS_NS, XSI_NS, XmlRead, XmlWrite, decode_xml,
-    from_xml, from_xml_with, to_xml, to_xml_string, to_xml_with_capacity,
+    Start, UnknownElements, Writer, XML_NS, XMLNS_NS, XSI_NS, XmlRead, XmlWrite, check_occurs,
+    decode_xml, from_xml, from_xml_with, to_xml, to_xml_string, to_xml_with_capacity,
 };
 
 /// The `compact_str` crate (for its `format_compact!` macro and `ToCompactString` trait).

@@ -15,4 +15,4 @@ pub use reader::{
     UnknownElements, XmlRead, from_xml, from_xml_with,
 };
 pub(crate) use reader::{clark, decoded};
-pub use writer::{Writer, XmlWrite, to_xml, to_xml_string, to_xml_with_capacity};
+pub use writer::{Writer, XmlWrite, check_occurs, to_xml, to_xml_string, to_xml_with_capacity};

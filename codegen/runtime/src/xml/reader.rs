@@ -368,8 +368,8 @@ struct Frame<'i> {
     repeated: bool,
 }
 
-/// (namespace, local name, byte offset of its last occurrence).
-type SiblingName<'i> = (NsId, &'i [u8], u64);
+/// (namespace, local name) -> byte offset of its last occurrence among the siblings.
+type SiblingNames<'i> = HashMap<(NsId, &'i [u8]), u64>;
 
 /// Namespace declarations `(prefix, uri)` a captured element inherits, shared.
 type Inherited = Arc<[(Arc<str>, Arc<str>)]>;
@@ -378,7 +378,7 @@ type Inherited = Arc<[(Arc<str>, Arc<str>)]>;
 struct SkipMemo<'i> {
     /// Index of the parent frame.
     depth: usize,
-    names: Vec<SiblingName<'i>>,
+    names: SiblingNames<'i>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1518,21 +1518,26 @@ impl<'i> Reader<'i> {
                 names,
             });
         }
+        // By hash (not a scan of the names: a parent with many distinct children made
+        // lenient reading quadratic).
+        let Some(id) = self.ns_id(ns) else {
+            return Ok(false);
+        };
         Ok(self
             .memos
             .iter()
             .filter(|m| m.depth == parent)
-            .flat_map(|m| m.names.iter())
-            .any(|(id, l, last)| *l == local && *last > cur.pos && self.ns_is(*id, ns)))
+            .filter_map(|m| m.names.get(&(id, local)))
+            .any(|last| *last > cur.pos))
     }
 
     /// Lists the names of the siblings following `cur` (the open lookahead element) with
     /// the offset of their last occurrence, using a copy of the tokenizer.
-    fn scan_siblings(&mut self, cur: &Start<'i>) -> Result<Vec<SiblingName<'i>>, Error> {
+    fn scan_siblings(&mut self, cur: &Start<'i>) -> Result<SiblingNames<'i>, Error> {
         let mut xml = self.xml.clone();
         let scope = self.frames.last().map_or(0, |f| f.ns_mark as usize);
         let mut depth: usize = usize::from(!cur.empty);
-        let mut names: Vec<SiblingName<'i>> = Vec::new();
+        let mut names: SiblingNames<'i> = HashMap::new();
         loop {
             let (e, is_start) = match xml.read_event() {
                 Ok(Event::Start(e)) => (e, true),
@@ -1567,10 +1572,7 @@ impl<'i> Reader<'i> {
                     }
                     if let Some(id) = ns.or_else(|| self.lookup(scope, prefix)) {
                         let pos = self.offset_of(tag).saturating_sub(1) as u64;
-                        match names.iter_mut().find(|(i, l, _)| *i == id && *l == local) {
-                            Some(entry) => entry.2 = pos,
-                            None => names.push((id, local, pos)),
-                        }
+                        names.insert((id, local), pos);
                     }
                 }
             }

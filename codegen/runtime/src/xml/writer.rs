@@ -414,3 +414,63 @@ fn to_xml_string_with_capacity<T: XmlWrite + RootElement>(value: &T, capacity: u
     value.write(&mut w, T::PREFIXED_NAME);
     w.into_string()
 }
+
+/// Checks, before writing, that an element occurs `count` times within its `minOccurs`
+/// (`min`) and `maxOccurs` (`max`, `None` = unbounded), which a `Vec` field cannot hold by
+/// its type. The error names the element (`element`, e.g. `{urn:x}line` or a path) and
+/// the bound, never a value. For generated writers and clients that must not send what
+/// breaks the contract (issue 17, point 5); the renderer does not call it yet.
+///
+/// ```
+/// use tandvard_runtime::check_occurs;
+/// assert!(check_occurs("{urn:x}line", 2, 1, Some(5)).is_ok());
+/// let e = check_occurs("{urn:x}line", 6, 1, Some(5)).unwrap_err();
+/// assert_eq!(e.message(), "element {urn:x}line occurs 6 times, at most 5 allowed (maxOccurs)");
+/// ```
+pub fn check_occurs(
+    element: &str,
+    count: usize,
+    min: usize,
+    max: Option<usize>,
+) -> Result<(), crate::ValueError> {
+    if count < min {
+        return Err(crate::ValueError::new(format!(
+            "element {element} occurs {count} time{}, at least {min} required (minOccurs)",
+            if count == 1 { "" } else { "s" }
+        )));
+    }
+    match max {
+        Some(max) if count > max => Err(crate::ValueError::new(format!(
+            "element {element} occurs {count} times, at most {max} allowed (maxOccurs)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod occurs_tests {
+    use super::check_occurs;
+
+    #[test]
+    fn occurrence_bounds() {
+        assert!(check_occurs("a", 0, 0, None).is_ok());
+        assert!(check_occurs("a", 1000, 0, None).is_ok());
+        assert!(check_occurs("a", 1, 1, Some(1)).is_ok());
+        assert_eq!(
+            check_occurs("{urn:x}a", 0, 1, Some(1))
+                .unwrap_err()
+                .message(),
+            "element {urn:x}a occurs 0 times, at least 1 required (minOccurs)"
+        );
+        assert_eq!(
+            check_occurs("{urn:x}a", 3, 4, None).unwrap_err().message(),
+            "element {urn:x}a occurs 3 times, at least 4 required (minOccurs)"
+        );
+        assert_eq!(
+            check_occurs("{urn:x}a", 7, 0, Some(6))
+                .unwrap_err()
+                .message(),
+            "element {urn:x}a occurs 7 times, at most 6 allowed (maxOccurs)"
+        );
+    }
+}
