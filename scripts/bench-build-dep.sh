@@ -61,5 +61,13 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[i
 for c in with-tandvard with-xsd-parser with-prost-build; do
   echo "$c: median clean build $(echo "${times[$c]}" | median) s"
 done
-t=$(echo "${times[with-tandvard]}" | median); x=$(echo "${times[with-xsd-parser]}" | median)
-echo "tandvard-codegen / xsd-parser: $(echo "scale=2; $t / $x" | bc)"
+# The ratio round by round (both built in the same minute), then its median.
+read -r -a ts <<<"${times[with-tandvard]}"
+read -r -a xs <<<"${times[with-xsd-parser]}"
+ratios=""
+for i in "${!ts[@]}"; do
+  r=$(echo "scale=2; ${ts[$i]} / ${xs[$i]}" | bc)
+  echo "round $((i + 1)): tandvard-codegen / xsd-parser = $r"
+  ratios="$ratios $r"
+done
+echo "tandvard-codegen / xsd-parser: median of the rounds' ratios $(echo "$ratios" | median)"
