@@ -144,8 +144,12 @@ fn vendor_crate_builds_runs_and_reruns_exactly_when_contracts_change() {
     for entry in walk(&dir.join("contracts")) {
         let ext = entry.extension().and_then(|e| e.to_str()).unwrap_or("");
         let line = format!("cargo:rerun-if-changed={}", entry.display());
+        // The error-code catalogue's schema describes a documentation file; no WSDL imports it.
+        let catalogue = entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("ErrorCodes"));
         match ext {
-            "wsdl" | "xsd" => {
+            "wsdl" | "xsd" if !catalogue => {
                 assert!(
                     log.contains(&line),
                     "build script does not watch {}",
