@@ -550,7 +550,9 @@ impl<'c> Gen<'c> {
                 !el.is_abstract
                     && el.name.ns == head.ns
                     && match (&el.type_, head_type) {
-                        (TypeUse::Named(t), Some(ht)) => t == ht || self.derives_from(t, ht),
+                        (TypeUse::Named(t), Some(ht)) => {
+                            t == ht || self.contract.derives_from(t, ht)
+                        }
                         _ => false,
                     }
             })
@@ -559,23 +561,6 @@ impl<'c> Gen<'c> {
                     "abstract element {head} has no concrete element to stand for it"
                 ))
             })
-    }
-
-    fn derives_from(&self, t: &QName, base: &QName) -> bool {
-        let mut cur = t.clone();
-        for _ in 0..64 {
-            let next = match self.contract.type_def(&cur).map(|td| &td.kind) {
-                Some(TypeKind::Complex(ct)) => ct.base.as_ref().map(|d| d.base.clone()),
-                Some(TypeKind::Simple(st)) => st.base.clone(),
-                None => None,
-            };
-            match next {
-                Some(n) if &n == base => return true,
-                Some(n) => cur = n,
-                None => return false,
-            }
-        }
-        false
     }
 
     fn wildcard(
@@ -604,7 +589,7 @@ impl<'c> Gen<'c> {
                     .contract
                     .elements
                     .values()
-                    .find(|el| !el.is_abstract && admits(&w.namespace, el.name.ns.as_deref()))
+                    .find(|el| !el.is_abstract && w.namespace.admits(el.name.ns.as_deref()))
                     .ok_or_else(|| {
                         self.err("a strict wildcard requires content no loaded element fits")
                     })?;
@@ -612,10 +597,10 @@ impl<'c> Gen<'c> {
                 continue;
             }
             self.indent(depth);
-            if admits(&w.namespace, Some(EXTENSION_NS)) {
+            if w.namespace.admits(Some(EXTENSION_NS)) {
                 let p = self.prefix(EXTENSION_NS);
                 let _ = write!(self.out, "<{p}:extension>sample</{p}:extension>");
-            } else if admits(&w.namespace, None) {
+            } else if w.namespace.admits(None) {
                 self.out.push_str("<extension>sample</extension>");
             } else if let NamespaceConstraint::List(list) = &w.namespace
                 && let Some(Some(ns)) = list.first()
@@ -715,14 +700,6 @@ enum Resolved<'c> {
     Def(&'c TypeDef),
 }
 
-fn admits(c: &NamespaceConstraint, ns: Option<&str>) -> bool {
-    match c {
-        NamespaceConstraint::Any => true,
-        NamespaceConstraint::Other(tns) => ns.is_some() && ns != tns.as_deref(),
-        NamespaceConstraint::List(list) => list.iter().any(|n| n.as_deref() == ns),
-    }
-}
-
 /// The byte offset just before the end of the root start tag (`>` or `/>`).
 fn root_tag_end(s: &str) -> usize {
     let mut quote = None;
@@ -761,26 +738,6 @@ fn describe(f: &Facets) -> String {
 
 // ---- values --------------------------------------------------------------------------------
 
-fn is_integer(b: Builtin) -> bool {
-    use Builtin as B;
-    matches!(
-        b,
-        B::Integer
-            | B::NonPositiveInteger
-            | B::NegativeInteger
-            | B::Long
-            | B::Int
-            | B::Short
-            | B::Byte
-            | B::NonNegativeInteger
-            | B::UnsignedLong
-            | B::UnsignedInt
-            | B::UnsignedShort
-            | B::UnsignedByte
-            | B::PositiveInteger
-    )
-}
-
 /// The value range of an integer built-in (within i64/u64, as the generated code maps them).
 fn integer_range(b: Builtin) -> (i128, i128) {
     use Builtin as B;
@@ -801,7 +758,7 @@ fn integer_range(b: Builtin) -> (i128, i128) {
 }
 
 fn is_numeric(b: Builtin) -> bool {
-    is_integer(b) || matches!(b, Builtin::Decimal | Builtin::Float | Builtin::Double)
+    b.is_integer() || matches!(b, Builtin::Decimal | Builtin::Float | Builtin::Double)
 }
 
 /// Candidate values for a built-in without patterns, the preferred one first.
@@ -905,10 +862,10 @@ fn numeric_candidates(b: Builtin, f: &Facets, end: End) -> Vec<String> {
     let dec = |s: &Option<String>| s.as_deref().and_then(|v| Decimal::from_str(v.trim()).ok());
     let fd = f
         .fraction_digits
-        .unwrap_or(if is_integer(b) { 0 } else { 2 });
-    let fd = if is_integer(b) { 0 } else { fd.min(10) };
+        .unwrap_or(if b.is_integer() { 0 } else { 2 });
+    let fd = if b.is_integer() { 0 } else { fd.min(10) };
     let step = Decimal::new(1, fd);
-    let (tmin, tmax) = if is_integer(b) {
+    let (tmin, tmax) = if b.is_integer() {
         let (a, z) = integer_range(b);
         (
             Decimal::from_i128_with_scale(a, 0),
@@ -937,10 +894,10 @@ fn numeric_candidates(b: Builtin, f: &Facets, end: End) -> Vec<String> {
     if lo > Decimal::MIN && lo > tmin {
         low.push(lo);
     }
-    if hi < Decimal::MAX && (is_integer(b) || hi < tmax) {
+    if hi < Decimal::MAX && (b.is_integer() || hi < tmax) {
         high.push(hi);
     }
-    let typical = if is_integer(b) || fd == 0 {
+    let typical = if b.is_integer() || fd == 0 {
         vec![Decimal::ONE, Decimal::ZERO, Decimal::from(12)]
     } else {
         vec![Decimal::new(1250, 2), Decimal::ONE, Decimal::ZERO]
@@ -957,7 +914,7 @@ fn numeric_candidates(b: Builtin, f: &Facets, end: End) -> Vec<String> {
     let mut out: Vec<String> = v
         .into_iter()
         .map(|d| {
-            if is_integer(b) {
+            if b.is_integer() {
                 d.trunc().normalize().to_string()
             } else if matches!(b, Builtin::Float | Builtin::Double) {
                 d.normalize().to_string()
@@ -1034,7 +991,7 @@ pub(crate) fn check(b: Builtin, f: &Facets, v: &str) -> Result<(), String> {
         if f.total_digits.is_some_and(|m| digits > m && !n.is_zero()) {
             return Err("totalDigits".into());
         }
-        if is_integer(b) {
+        if b.is_integer() {
             let (a, z) = integer_range(b);
             let i = n.trunc().mantissa();
             if n.scale() != 0 || i < a || i > z {

@@ -17,9 +17,8 @@ use std::fmt;
 use roxmltree::Node;
 
 use crate::model::{
-    Builtin, ComplexType, Content, Contract, ElementUse, Facets, Group, GroupKind,
-    NamespaceConstraint, Particle, ProcessContents, QName, SimpleType, SimpleVariety, TypeDef,
-    TypeKind, TypeUse, Wildcard,
+    Builtin, ComplexType, Content, Contract, ElementUse, Facets, Group, GroupKind, Particle,
+    ProcessContents, QName, SimpleType, SimpleVariety, TypeDef, TypeKind, TypeUse, Wildcard,
 };
 
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
@@ -258,7 +257,7 @@ impl<'c> Validator<'c> {
             let admitted = ct
                 .any_attribute
                 .as_ref()
-                .is_some_and(|w| admits(&w.namespace, a.namespace()));
+                .is_some_and(|w| w.namespace.admits(a.namespace()));
             if !admitted {
                 return Err(self.err(format!("undeclared attribute {}", attr_name(&a))));
             }
@@ -476,26 +475,11 @@ impl<'c> Validator<'c> {
         }
         let q = QName::new(c.tag_name().namespace(), c.tag_name().name());
         match (self.contract.element(&q).map(|g| &g.type_), &head.type_) {
-            (Some(TypeUse::Named(t)), TypeUse::Named(h)) => t == h || self.derives_from(t, h),
+            (Some(TypeUse::Named(t)), TypeUse::Named(h)) => {
+                t == h || self.contract.derives_from(t, h)
+            }
             _ => false,
         }
-    }
-
-    fn derives_from(&self, t: &QName, base: &QName) -> bool {
-        let mut cur = t.clone();
-        for _ in 0..64 {
-            let next = match self.contract.type_def(&cur).map(|td| &td.kind) {
-                Some(TypeKind::Complex(ct)) => ct.base.as_ref().map(|d| d.base.clone()),
-                Some(TypeKind::Simple(st)) => st.base.clone(),
-                None => None,
-            };
-            match next {
-                Some(n) if &n == base => return true,
-                Some(n) => cur = n,
-                None => return false,
-            }
-        }
-        false
     }
 
     fn wildcard(
@@ -510,7 +494,7 @@ impl<'c> Validator<'c> {
             let Some(c) = children.get(*pos).copied() else {
                 break;
             };
-            if !admits(&w.namespace, c.tag_name().namespace()) {
+            if !w.namespace.admits(c.tag_name().namespace()) {
                 break;
             }
             let q = QName::new(c.tag_name().namespace(), c.tag_name().name());
@@ -543,7 +527,7 @@ impl<'c> Validator<'c> {
         match p {
             Particle::Element(e) => e.max_occurs != Some(0) && self.element_matches(e, c),
             Particle::Any(w) => {
-                w.max_occurs != Some(0) && admits(&w.namespace, c.tag_name().namespace())
+                w.max_occurs != Some(0) && w.namespace.admits(c.tag_name().namespace())
             }
             Particle::Group(g) => self.group_starts(g, c),
         }
@@ -700,14 +684,6 @@ fn collect_first(p: &Particle, out: &mut Vec<String>) {
     }
 }
 
-fn admits(c: &NamespaceConstraint, ns: Option<&str>) -> bool {
-    match c {
-        NamespaceConstraint::Any => true,
-        NamespaceConstraint::Other(tns) => ns.is_some() && ns != tns.as_deref(),
-        NamespaceConstraint::List(list) => list.iter().any(|n| n.as_deref() == ns),
-    }
-}
-
 fn text_of(node: Node<'_, '_>) -> String {
     node.children()
         .filter(|c| c.is_text())
@@ -744,7 +720,7 @@ fn lexical(b: Builtin, v: &str) -> Result<(), &'static str> {
                 && v.chars().any(|c| c.is_ascii_digit()),
             "not a decimal number",
         ),
-        b if is_integer(b) => ok(
+        b if b.is_integer() => ok(
             !v.is_empty()
                 && v.trim_start_matches(['+', '-'])
                     .chars()
@@ -816,24 +792,4 @@ fn is_ncname(v: &str) -> bool {
     let mut chars = v.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '\u{B7}'))
-}
-
-fn is_integer(b: Builtin) -> bool {
-    use Builtin as B;
-    matches!(
-        b,
-        B::Integer
-            | B::NonPositiveInteger
-            | B::NegativeInteger
-            | B::Long
-            | B::Int
-            | B::Short
-            | B::Byte
-            | B::NonNegativeInteger
-            | B::UnsignedLong
-            | B::UnsignedInt
-            | B::UnsignedShort
-            | B::UnsignedByte
-            | B::PositiveInteger
-    )
 }

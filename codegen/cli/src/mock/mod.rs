@@ -453,9 +453,11 @@ fn strip_prolog(text: &str) -> String {
 }
 
 /// Checks the request against its contract: the payload and each declared header block.
-fn check_request(state: &MockState, plan: &Plan, body: &[u8]) -> Result<(), String> {
-    let text = std::str::from_utf8(body).map_err(|_| "the request is not UTF-8".to_string())?;
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not well-formed XML: {e}"))?;
+fn check_request(
+    state: &MockState,
+    plan: &Plan,
+    doc: &roxmltree::Document<'_>,
+) -> Result<(), String> {
     let env = doc.root_element();
     fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, local: &str) -> Option<roxmltree::Node<'a, 'i>> {
         n.children()
@@ -485,17 +487,12 @@ fn check_request(state: &MockState, plan: &Plan, body: &[u8]) -> Result<(), Stri
 fn pick_rule(
     state: &MockState,
     plan: &Plan,
-    body: &[u8],
+    doc: Option<&roxmltree::Document<'_>>,
     call: u64,
     queued: &mut Option<PathBuf>,
 ) -> Option<usize> {
     let rules = &state.options.scenarios.rules;
-    if !rules.iter().any(|r| r.operation == plan.operation) {
-        return None;
-    }
-    let text = std::str::from_utf8(body).ok()?;
-    let doc = roxmltree::Document::parse(text).ok();
-    let payload = doc.as_ref().and_then(|d| {
+    let payload = doc.and_then(|d| {
         d.root_element()
             .children()
             .find(|c| c.is_element() && c.tag_name().name() == "Body")
@@ -629,35 +626,71 @@ async fn answer_inner(
             return refuse(version, "a request cannot be a fault".to_string());
         }
     }
-    if state.options.lenient {
-        for (h, _) in &plan.headers {
-            if env.headers.find(&h.namespace, &h.local).is_none() {
-                return refuse(
-                    version,
-                    format!("{}: the header block {h} is missing", plan.operation),
-                );
+    // The request parsed once, for validation and for the rules' paths (only when needed).
+    let has_rules = state
+        .options
+        .scenarios
+        .rules
+        .iter()
+        .any(|r| r.operation == plan.operation);
+    let picked = {
+        let doc = if !state.options.lenient || has_rules {
+            let parsed = std::str::from_utf8(&req.body)
+                .map_err(|_| "the request is not UTF-8".to_string())
+                .and_then(|t| {
+                    roxmltree::Document::parse(t).map_err(|e| format!("not well-formed XML: {e}"))
+                });
+            match parsed {
+                Ok(d) => Some(d),
+                Err(e) if !state.options.lenient => {
+                    return refuse(
+                        version,
+                        format!("{}: the request breaks its contract: {e}", plan.operation),
+                    );
+                }
+                Err(_) => None,
             }
-        }
-    } else if let Err(e) = check_request(state, plan, &req.body) {
-        return refuse(
-            version,
-            format!("{}: the request breaks its contract: {e}", plan.operation),
-        );
-    }
-    let call = {
-        let Ok(mut run) = state.runtime.lock() else {
-            return (
-                ServerResponse::fault(version, &Fault::server("mock state unavailable")),
-                None,
-                "default".into(),
-            );
+        } else {
+            None
         };
-        let n = run.calls.entry(plan.operation.clone()).or_default();
-        *n += 1;
-        *n
+        if state.options.lenient {
+            for (h, _) in &plan.headers {
+                if env.headers.find(&h.namespace, &h.local).is_none() {
+                    return refuse(
+                        version,
+                        format!("{}: the header block {h} is missing", plan.operation),
+                    );
+                }
+            }
+        } else if let Some(d) = &doc
+            && let Err(e) = check_request(state, plan, d)
+        {
+            return refuse(
+                version,
+                format!("{}: the request breaks its contract: {e}", plan.operation),
+            );
+        }
+        let call = {
+            let Ok(mut run) = state.runtime.lock() else {
+                return (
+                    ServerResponse::fault(version, &Fault::server("mock state unavailable")),
+                    None,
+                    "default".into(),
+                );
+            };
+            let n = run.calls.entry(plan.operation.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        let mut queued = None;
+        let i = if has_rules {
+            pick_rule(state, plan, doc.as_ref(), call, &mut queued)
+        } else {
+            None
+        };
+        i.map(|i| (i, queued))
     };
-    let mut queued = None;
-    let Some(i) = pick_rule(state, plan, &req.body, call, &mut queued) else {
+    let Some((i, queued)) = picked else {
         return (respond_with(&plan.answer, version), None, "default".into());
     };
     let rule = &state.options.scenarios.rules[i];

@@ -111,6 +111,25 @@ impl Contract {
         self.elements.get(&name.to_string())
     }
 
+    /// True when the named type `t` derives (by extension or restriction, through any number
+    /// of named bases) from `base`.
+    pub fn derives_from(&self, t: &QName, base: &QName) -> bool {
+        let mut cur = t.clone();
+        for _ in 0..64 {
+            let next = match self.type_def(&cur).map(|td| &td.kind) {
+                Some(TypeKind::Complex(ct)) => ct.base.as_ref().map(|d| d.base.clone()),
+                Some(TypeKind::Simple(st)) => st.base.clone(),
+                None => None,
+            };
+            match next {
+                Some(n) if &n == base => return true,
+                Some(n) => cur = n,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// Serializes the snapshot: stable, sorted, pretty JSON with a trailing newline.
     pub fn to_snapshot(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
@@ -520,6 +539,17 @@ pub enum NamespaceConstraint {
     List(Vec<Option<String>>),
 }
 
+impl NamespaceConstraint {
+    /// Whether an element or attribute in namespace `ns` (`None`: no namespace) is admitted.
+    pub fn admits(&self, ns: Option<&str>) -> bool {
+        match self {
+            NamespaceConstraint::Any => true,
+            NamespaceConstraint::Other(tns) => ns.is_some() && ns != tns.as_deref(),
+            NamespaceConstraint::List(list) => list.iter().any(|n| n.as_deref() == ns),
+        }
+    }
+}
+
 /// `processContents`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -707,6 +737,27 @@ impl Builtin {
             "anyType" => B::AnyType,
             _ => return None,
         })
+    }
+
+    /// True for `xs:integer` and the built-ins derived from it.
+    pub fn is_integer(self) -> bool {
+        use Builtin as B;
+        matches!(
+            self,
+            B::Integer
+                | B::NonPositiveInteger
+                | B::NegativeInteger
+                | B::Long
+                | B::Int
+                | B::Short
+                | B::Byte
+                | B::NonNegativeInteger
+                | B::UnsignedLong
+                | B::UnsignedInt
+                | B::UnsignedShort
+                | B::UnsignedByte
+                | B::PositiveInteger
+        )
     }
 
     /// The `xs:` name.
